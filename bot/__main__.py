@@ -1,0 +1,5 @@
+"""`python -m bot` runs the `ipfacts` command."""
+
+from bot.cli import cli
+
+cli()

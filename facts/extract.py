@@ -1,0 +1,459 @@
+"""Press release text -> facts: every figure with what it measures, whose it is, when, and the
+verbatim sentence it stands in. Pure functions; no I/O."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from facts.models import Fact, Source
+from facts.numbers import Figure, find_figures
+from facts.periods import Period, find_periods
+from facts.places import find_places
+
+ABBREVIATIONS = ("U.S.", "Co.", "Ltd.", "No.", "Mr.", "Ms.", "Dr.", "St.", "e.g.", "i.e.", "etc.")
+SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’]?\s+(?=[\"“‘(]?[A-Z0-9])")
+# Words that end the noun phrase a number counts ("531,000 valid invention patents, ...").
+PHRASE_STOPS = {
+    "in", "of", "from", "for", "with", "during", "since", "along", "at", "by", "on", "to",
+    "across", "into", "under", "over", "between", "within", "through", "per", "as", "than",
+    "was", "were", "is", "are", "be", "been", "being", "have", "has", "had", "will", "would",
+    "which", "that", "who", "whose", "where", "while", "when", "each", "all", "both",
+    "also", "respectively", "accounting", "reaching", "up", "down", "compared", "generating",
+    "spanning", "covering", "continue", "continues", "this", "these", "those", "its", "their",
+    "the", "a", "an", "last", "year-on-year", "annually", "every",
+}  # fmt: skip
+# Participles describe the noun before it ("approved GI trademarks") or after it ("patents
+# granted"): they end the phrase only once it has its noun.
+PARTICIPLE = re.compile(r"\w+(?:ed|en)$", re.IGNORECASE)
+# Units of two words that name what is counted better than their last word alone.
+COMPOUND_UNITS = {"passenger trips", "trade marks", "square kilometers", "person-times"}
+# Names of organisations: the place inside "China National Intellectual Property
+# Administration" is not the subject of the sentence it stands in.
+ORGANISATION = re.compile(
+    r"(?:[A-Z][\w’'.-]*\s+(?:(?:of|and|for|the)\s+)?)+(?:Administration|Organization|Organisation|"
+    r"Office|Offices|Department|Institute|University|Government|Bureau|Ministry|Council|Network|"
+    r"Association|Committee|Court|Academy|Agency|Commission|Co Ltd|Co\.|Ltd\.?|Group|Corporation)\b"
+)
+LEADING_DROPS = {"the", "a", "an", "its", "their", "this", "these", "those", "total", "of"}
+GROWTH_CUES = re.compile(
+    r"\b(up|rose|rise|rising|risen|increase[sd]?|increasing|grew|grow(?:th|ing|n)?|year-on-year|"
+    r"down|fell|fall|falling|decline[sd]?|declining|drop(?:ped)?|decrease[sd]?|outperform\w*)\b",
+    re.IGNORECASE,
+)
+DECLINE_CUES = re.compile(r"\b(down|fell|fall|falling|decline[sd]?|drop(?:ped)?|decrease[sd]?)\b", re.I)
+# Head words that make a capitalised name a thing a figure can belong to (not an organisation).
+THING_HEADS = (
+    "Railway|Park|Desert|Mountain|Mountains|Bridge|Port|Zone|Plan|Project|Programme|Program|"
+    "Center|Centre|Exchange|Meeting|Forum|Fair|Expo|Exposition|List|Corridor|Tunnel|Dam|Airport"
+)
+ENTITY = re.compile(
+    r"(?:[A-Z][\w’'.]*(?:[-–][A-Z][\w’']*)*)(?:\s+(?:(?:of|and|for|the)\s+)?[A-Z][\w’'.]*(?:[-–][A-Z][\w’']*)*)*"
+    rf"\s+(?:{THING_HEADS})\b"
+)
+ANAPHORS = re.compile(
+    r"\b(?:It|it|the (?:regions?|province|city|park|railway|area|product|municipality)|"
+    r"these (?:regions|cities|areas)|this area|the latter)\b"
+)
+MEASURE_METRICS = {
+    "square kilometers": "area",
+    "hectares": "area",
+    "kWh": "electricity generated",
+    "liters": "volume",
+    "tons": "weight",
+    "kilometers": "length",
+}
+UNIT_NAMES = {
+    "gis": "geographical indications",
+    "trade marks": "trademarks",
+    "marks": "trademarks",
+    "tms": "trademarks",
+}
+WORD = re.compile(r"[\w’'-]+|[^\w\s]")
+
+
+@dataclass
+class Sentence:
+    """A sentence of a release and where it starts."""
+
+    start: int
+    text: str
+    paragraph: int
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Sentences of a release, paragraph by paragraph, with their offsets in the text."""
+    sentences = []
+    offset = 0
+    for number, line in enumerate(text.split("\n")):
+        position = 0
+        for boundary in SENTENCE_END.finditer(line):
+            before = line[: boundary.start()]
+            if before.endswith(ABBREVIATIONS):
+                continue
+            _add_sentence(sentences, offset, line, position, boundary.start(), number)
+            position = boundary.end()
+        _add_sentence(sentences, offset, line, position, len(line), number)
+        offset += len(line) + 1
+    return sentences
+
+
+def _add_sentence(
+    sentences: list[Sentence], offset: int, line: str, start: int, end: int, paragraph: int
+) -> None:
+    chunk = line[start:end]
+    stripped = chunk.strip()
+    if stripped:
+        lead = len(chunk) - len(chunk.lstrip())
+        sentences.append(Sentence(offset + start + lead, stripped, paragraph))
+
+
+def extract_facts(source: Source) -> list[Fact]:
+    """Every figure in a release, as facts citing their sentence."""
+    default_subject = main_subject(source.text)
+    facts: list[Fact] = []
+    running_subject = default_subject
+    paragraph_period: tuple[int, Period] | None = None
+    for sentence in split_sentences(source.text):
+        periods = find_periods(sentence.text, source.published)
+        figures = [f for f in find_figures(sentence.text) if not _inside_period(f, periods)]
+        stated = [p for p in periods if not p.is_event]
+        if paragraph_period and paragraph_period[0] != sentence.paragraph:
+            paragraph_period = None
+        explicit_subject = sentence_subject(sentence.text)
+        named = {name for _, _, name in places_in(sentence.text)}
+        is_thing = explicit_subject is not None and explicit_subject not in named
+        if explicit_subject and not ANAPHORS.match(sentence.text) and (is_thing or len(named) <= 2):
+            running_subject = explicit_subject
+        previous: list[Fact] = []
+        for figure in figures:
+            if figure.kind == "year":
+                continue  # a bare year is a period or a date; dates come from `periods` below
+            period = _period_for(sentence.text, figure.start, stated, paragraph_period, source.published)
+            fact = _fact(source, sentence, figure, period, previous, running_subject)
+            previous.append(fact)
+        for period in periods:
+            if period.is_event and period.value:
+                previous.append(_date_fact(source, sentence, period, running_subject))
+        facts.extend(sorted(previous, key=lambda f: f.quote_start + _figure_offset(f)))
+        if stated:
+            paragraph_period = (sentence.paragraph, stated[0])
+    return facts
+
+
+def _figure_offset(fact: Fact) -> int:
+    return int(fact.id.rsplit("-", 1)[1]) - fact.quote_start
+
+
+def _inside_period(figure: Figure, periods: list[Period]) -> bool:
+    return any(p.start <= figure.start < p.end for p in periods)
+
+
+def clause_bounds(sentence: str, position: int) -> tuple[int, int]:
+    """The comma-, semicolon- or dash-delimited clause around a position in a sentence."""
+    starts = [sentence.rfind(mark, 0, position) for mark in (",", ";", "—", " - ", ":")]
+    ends = [i for i in (sentence.find(mark, position) for mark in (",", ";", "—", " - ")) if i >= 0]
+    return max(starts) + 1, min(ends, default=len(sentence))
+
+
+def _period_for(
+    sentence: str, position: int, stated: list[Period], paragraph_period: tuple[int, Period] | None,
+    published: str,
+) -> tuple[str, str | None]:  # fmt: skip
+    """The period a figure refers to: one stated in its clause, else the nearest stated one
+    before it in its sentence, else after it, else the one the paragraph set, else the release
+    date."""
+    start, end = clause_bounds(sentence, position)
+    in_clause = [p for p in stated if start <= p.start < end]
+    before = [p for p in stated if p.end <= position]
+    after = [p for p in stated if p.start > position]
+    chosen = in_clause[0] if in_clause else before[-1] if before else after[0] if after else None
+    if chosen is None and paragraph_period:
+        chosen = paragraph_period[1]
+    if chosen is None or not chosen.value:
+        return published, chosen.text if chosen else None
+    return chosen.value, chosen.text
+
+
+def main_subject(text: str) -> str:
+    """The place a release is mostly about: its most often named place."""
+    counts = Counter(name for _, _, name in places_in(text) if name != "China")
+    return counts.most_common(1)[0][0] if counts else "China"
+
+
+def places_in(text: str) -> list[tuple[int, int, str]]:
+    """Places named in a text, leaving out those inside organisation names."""
+    organisations = [m.span() for m in ORGANISATION.finditer(text)]
+    return [p for p in find_places(text) if not any(a <= p[0] < b for a, b in organisations)]
+
+
+def sentence_subject(text: str) -> str | None:
+    """The first place or named thing a sentence mentions, if any."""
+    candidates = [(start, name) for start, _, name in places_in(text)]
+    candidates += [(m.start(), m.group(0)) for m in ENTITY.finditer(text)]
+    if not candidates:
+        return None
+    start, name = min(candidates)
+    # "Northwest China's Qinghai province": the more specific place that follows wins.
+    following = [n for s, n in sorted(candidates) if s > start and s - start < 30]
+    if name == "China" and following:
+        return following[0]
+    return name
+
+
+def _subject_near(sentence: str, figure: Figure, running_subject: str) -> str:
+    """Whose figure it is: the nearest place named in its clause before it, else the first in
+    its sentence before it, else one it is said to be 'in' or 'from', else the running subject."""
+    if figure.kind == "ordinal":
+        entity = ENTITY.match(sentence, figure.end + 1)
+        if entity:
+            return entity.group(0)
+    head = sentence[: figure.start]
+    if len({name for _, _, name in places_in(head)}) > 2:
+        return running_subject  # a list of places: the figure belongs to the region as a whole
+    clause_start, _ = clause_bounds(sentence, figure.start)
+    clause = head[clause_start:]
+    # "mechanisms with the Greater Bay Area": a place after "with"/"to" is an object, not the owner.
+    in_clause = [
+        p for p in places_in(clause)
+        if not re.search(r"\b(?:with|to|and|along|between)\s+(?:the\s+)?$", clause[: p[0]])
+        or re.match(r"\s+\w+ing\b", clause[p[1] :])
+    ]  # fmt: skip
+    if in_clause:
+        return in_clause[-1][2]
+    subject = sentence_subject(head)
+    if subject:
+        return subject
+    tail = sentence[figure.unit_end : figure.unit_end + 60]
+    tail_match = re.match(r"\s*(?:[\w-]+\s+){0,4}?(?:in|from|of)\s+(?:the\s+)?", tail)
+    if tail_match:
+        after = [n for s, _, n in places_in(tail) if s == tail_match.end()]
+        if after:
+            return after[0]
+    return running_subject
+
+
+def _fact(
+    source: Source, sentence: Sentence, figure: Figure, period: tuple[str, str | None],
+    previous: list[Fact], running_subject: str,
+) -> Fact:  # fmt: skip
+    metric, unit, kind, value = _describe(sentence.text, figure, previous)
+    return Fact(
+        id=f"{source.id}-{sentence.start + figure.start}",
+        source_id=source.id,
+        metric=metric,
+        subject=_subject_near(sentence.text, figure, running_subject),
+        value=value,
+        unit=unit,
+        kind=kind,  # type: ignore[arg-type]
+        qualifier=figure.qualifier,  # type: ignore[arg-type]
+        period=period[0],
+        period_text=period[1],
+        figure=figure.text,
+        quote=sentence.text,
+        quote_start=sentence.start,
+        quote_end=sentence.start + len(sentence.text),
+    )
+
+
+def _date_fact(source: Source, sentence: Sentence, period: Period, running_subject: str) -> Fact:
+    core = re.sub(r"^(?:as\s+of|by|at|in|on|since|during)\s+(?:the\s+)?", "", period.text, flags=re.I)
+    core_start = period.start + period.text.find(core)
+    lead = sentence.text[max(0, core_start - 40) : core_start]
+    cue = re.search(r"(\w+)\s+(?:in|on)\s+$", lead)
+    verb = cue.group(1).lower() if cue else "date"
+    metric = {
+        "operation": "start of operation",
+        "operations": "start of operations",
+        "on": "date",
+    }.get(verb, f"year {verb}" if len(period.value) == 4 else f"date {verb}")
+    if verb == "date":
+        metric = "date"
+    head = sentence.text[:core_start]
+    subject = sentence_subject(head) or running_subject
+    return Fact(
+        id=f"{source.id}-{sentence.start + core_start}",
+        source_id=source.id,
+        metric=metric,
+        subject=subject,
+        value=float(period.value[:4]),
+        unit="year" if len(period.value) == 4 else "date",
+        kind="year" if len(period.value) == 4 else "date",
+        period=period.value,
+        period_text=period.text,
+        figure=core,
+        quote=sentence.text,
+        quote_start=sentence.start,
+        quote_end=sentence.start + len(sentence.text),
+    )
+
+
+def _describe(sentence: str, figure: Figure, previous: list[Fact]) -> tuple[str, str, str, float]:
+    """(metric, unit, kind, value) of a figure, read from the words around it."""
+    value = figure.value
+    if figure.kind == "ordinal":
+        return "edition", "ordinal", "ordinal", value
+    if figure.unit == "percent" or figure.unit == "percentage points":
+        return _describe_percent(sentence, figure, previous)
+    if figure.kind == "amount":
+        return _money_metric(sentence, figure, previous), figure.unit or "yuan", "amount", value
+    if figure.kind == "measure":
+        unit = figure.unit or ""
+        return _measure_metric(sentence, figure, unit), unit, "measure", value
+    phrase = _noun_phrase_after(sentence, figure.end)
+    if not phrase:
+        phrase = _counted_before(sentence, figure.start)
+    if not phrase:
+        return "figure", "units", "count", value
+    unit = _unit_of(phrase)
+    per = re.match(r"\s*per\s+([\d,]+)\s+(\w+)", sentence[figure.end + len(phrase) + 1 :])
+    if per:
+        return (
+            f"{phrase} per {per.group(1)} {per.group(2)}",
+            f"{unit} per {per.group(1)} {per.group(2)}",
+            "ratio",
+            value,
+        )
+    return phrase, unit, "count", value
+
+
+def _unit_of(phrase: str) -> str:
+    """What a noun phrase counts: its head noun, or 'countries and regions', 'passenger trips'."""
+    words = phrase.lower().split()
+    last_two = " ".join(words[-2:])
+    if last_two in COMPOUND_UNITS:
+        return UNIT_NAMES.get(last_two, last_two)
+    if len(words) == 3 and words[1] in {"and", "or"}:
+        return phrase.lower()
+    if words[-1] == "products" and re.search(r"\b(?:gi|geographical indications?)\b", phrase.lower()):
+        return "geographical indications"
+    return UNIT_NAMES.get(words[-1], words[-1])
+
+
+def _noun_phrase_after(sentence: str, end: int) -> str:
+    words: list[str] = []
+    tokens = WORD.findall(re.sub(r"\s*\([^)]{1,20}\)", "", sentence[end:], count=1))
+    for index, token in enumerate(tokens):
+        lower = token.lower()
+        if not re.match(r"[\w’'-]+$", token):
+            break
+        if words and PARTICIPLE.match(token) and lower not in {"registered", "certification"}:
+            break
+        if lower in {"and", "or"}:
+            nxt = tokens[index + 1] if index + 1 < len(tokens) else ""
+            if not words or re.match(r"\d|[A-Z]", nxt) or nxt.lower() in PHRASE_STOPS:
+                break
+        elif lower in PHRASE_STOPS or re.match(r"\d", token):
+            break
+        words.append(token)
+        if len(words) >= 7:
+            break
+    while words and words[-1].lower() in {"and", "or"}:
+        words.pop()
+    return " ".join(words)
+
+
+def _counted_before(sentence: str, start: int) -> str:
+    """'the number of valid invention patents in the regions reached 493,000' -> the patents."""
+    head = sentence[:start]
+    number_of = list(
+        re.finditer(
+            r"number of ((?:[\w’'-]+\s){0,5}?[\w’'-]+?)(?=\s+(?:in|of|from|at|reached|stood|totaled|totalled|was|were|hit)\b)",
+            head,
+            re.I,
+        )
+    )
+    if number_of:
+        return number_of[-1].group(1)
+    verb = re.search(
+        r"((?:[\w’'-]+\s){1,4}?)(?:reached|stood at|totaled|totalled|hit|amounted to|was|were|numbered)\s+(?:\w+\s+)?$",
+        head,
+        re.I,
+    )
+    if verb:
+        return _strip_leading(verb.group(1).strip())
+    return ""
+
+
+def _strip_leading(phrase: str) -> str:
+    words = phrase.split()
+    while words and words[0].lower() in LEADING_DROPS:
+        words.pop(0)
+    return " ".join(words)
+
+
+def _describe_percent(sentence: str, figure: Figure, previous: list[Fact]) -> tuple[str, str, str, float]:
+    window = sentence[max(0, figure.start - 60) : figure.unit_end + 40]
+    after_of = re.match(r"\s+of\s+((?:[\w’'-]+\s?){1,5})", sentence[figure.unit_end :])
+    counted = [f for f in previous if f.kind in {"count", "amount", "measure", "ratio"}]
+    base = counted[-1].metric if counted else ""
+    if GROWTH_CUES.search(window) and not re.search(r"accounting for|share of", window, re.I):
+        sign = -1 if DECLINE_CUES.search(window) else 1
+        growths = [f for f in previous if f.kind == "growth"]
+        if growths and not counted:
+            thing = growths[-1].metric.removesuffix(" growth")
+        else:
+            thing = base or _clause_subject(sentence, figure.start)
+        unit = "percentage points" if figure.unit == "percentage points" else "percent"
+        return f"{thing} growth".strip(), unit, "growth", sign * figure.value
+    if after_of:
+        whole = _strip_leading(after_of.group(1).strip())
+        whole = re.split(r"\s+(?:and|with|in|while|which)\b", whole)[0]
+        if "total" in whole.lower() and base:
+            return f"share of national {base}", "percent", "share", figure.value
+        return f"share of {whole}", "percent", "share", figure.value
+    return (
+        f"{base or _clause_subject(sentence, figure.start)} share".strip(),
+        "percent",
+        "share",
+        figure.value,
+    )
+
+
+def _clause_subject(sentence: str, position: int) -> str:
+    """The noun phrase a clause opens with: 'Registered trademarks also rose by ...'."""
+    clause = re.split(r"[,;:]\s+", sentence[:position])[-1]
+    words = []
+    for token in clause.split():
+        if token.lower().strip(",") in PHRASE_STOPS | {
+            "saw",
+            "rose",
+            "grew",
+            "increased",
+            "reached",
+            "posted",
+            "recorded",
+        }:
+            break
+        words.append(token)
+    phrase = " ".join(words)
+    phrase = re.sub(r"^.*[’']s\s+", "", phrase)  # "China's GDP" -> "GDP": the place is the subject
+    return _strip_leading(phrase)
+
+
+def _money_metric(sentence: str, figure: Figure, previous: list[Fact]) -> str:
+    before = sentence[: figure.start]
+    if re.search(r"\(\s*(?:US\$|\$|USD|RMB|€)?\s*$", before) and previous:
+        return previous[-1].metric  # the same amount in a second currency, in brackets
+    of = re.search(
+        r"((?:[\w’'-]+\s){1,4})of\s+(?:(?:nearly|over|about|more than|up to|around)\s+)?(?:RMB\s?|US\$|\$)?$",
+        before,
+        re.I,
+    )
+    if of:
+        return _strip_leading(of.group(1).strip())
+    after = re.match(r"\s*(?:in|of|for|worth)\s+((?:[\w’'-]+\s?){1,4})", sentence[figure.unit_end :])
+    if after:
+        return _strip_leading(re.split(r"\s+(?:and|with|in|from|for)\b", after.group(1).strip())[0])
+    clause = _counted_before(sentence, figure.start)
+    return clause or "amount"
+
+
+def _measure_metric(sentence: str, figure: Figure, unit: str) -> str:
+    name = MEASURE_METRICS.get(unit, "measure")
+    of = re.match(r"\s+of\s+((?:[\w’'-]+\s?){1,4})", sentence[figure.unit_end :])
+    if of and unit != "kWh":
+        thing = _strip_leading(re.split(r"\s+(?:and|with|in|from|annually)\b", of.group(1).strip())[0])
+        return f"{name} of {thing}" if name != "measure" else thing
+    return name

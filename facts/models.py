@@ -1,0 +1,85 @@
+"""The pydantic models every other module speaks: a press release (`Source`) and a `Fact`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+# A period or date at the precision the text gives it: 2023, 2025-06, 2024-09-30,
+# a half year (2025-H1) or a run of quarters (2025-Q1-Q3).
+PERIOD_PATTERN = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?|-H[12]|-Q[1-4](-Q[1-4])?)?$")
+
+Kind = Literal["count", "amount", "share", "growth", "ratio", "measure", "ordinal", "year", "date"]
+Qualifier = Literal["nearly", "over", "up to", "about", "at least"]
+
+
+def check_period(value: str) -> str:
+    """Validate a period string; day precision must be a real calendar date."""
+    if not PERIOD_PATTERN.match(value):
+        raise ValueError(f"not a period: {value!r} (use 2025, 2025-06, 2025-06-30, 2025-H1, 2025-Q1-Q3)")
+    if len(value) == 10 and value[5].isdigit():
+        dt.date.fromisoformat(value)
+    return value
+
+
+class ReleaseMetadata(BaseModel):
+    """What a person states about a release: the data file entry or an ingest's front matter."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(min_length=1)
+    publisher: str | None = None
+    published: str = Field(description="Publication date at the precision known: 2025-08-26 or 2024")
+    date_basis: Literal["stated", "inferred"] = "stated"
+    date_note: str | None = Field(default=None, description="How the date was inferred")
+    url: str | None = None
+    note: str | None = None
+
+    @field_validator("published")
+    @classmethod
+    def _published_is_a_period(cls, value: str) -> str:
+        return check_period(value)
+
+
+class BundledRelease(ReleaseMetadata):
+    """An entry of facts/releases/sources.yaml: metadata plus the file it describes."""
+
+    file: str
+
+
+class Source(ReleaseMetadata):
+    """A stored press release: its metadata, its full text and a content-derived id."""
+
+    id: str
+    text: str
+    bundled: bool = False
+
+
+class Fact(BaseModel):
+    """One figure from a release, with what it measures, when, and the verbatim sentence."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    source_id: str
+    metric: str
+    subject: str
+    value: float
+    unit: str
+    kind: Kind
+    qualifier: Qualifier | None = None
+    period: str
+    period_text: str | None = Field(default=None, description="The words the period was read from")
+    figure: str = Field(description="The figure exactly as written in the quote")
+    quote: str
+    quote_start: int
+    quote_end: int
+    aliases: list[str] = Field(default_factory=list)
+
+    @field_validator("period")
+    @classmethod
+    def _period_is_valid(cls, value: str) -> str:
+        return check_period(value)

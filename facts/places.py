@@ -1,0 +1,59 @@
+"""The gazetteer: places named in releases and questions, loaded from the reviewed places.yaml."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib import resources
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
+
+from facts.errors import MetadataError
+
+
+class Place(BaseModel):
+    """A place and the other ways texts write it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    kind: Literal["region", "province", "city", "country", "bloc"]
+    aliases: list[str] = []
+
+
+@cache
+def load_places() -> tuple[Place, ...]:
+    """The places in facts/places.yaml, validated."""
+    text = resources.files("facts").joinpath("places.yaml").read_text(encoding="utf-8")
+    try:
+        return tuple(TypeAdapter(list[Place]).validate_python(yaml.safe_load(text)))
+    except (ValidationError, yaml.YAMLError) as error:
+        raise MetadataError(f"facts/places.yaml is invalid: {error}") from error
+
+
+@cache
+def place_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
+    """One regex over every place name and alias (longest first), and alias -> canonical name."""
+    canonical: dict[str, str] = {}
+    for place in load_places():
+        for written in [place.name, *place.aliases]:
+            canonical[written.lower()] = place.name
+            canonical[written.lower().replace("’", "'")] = place.name
+    alternatives = sorted(canonical, key=len, reverse=True)
+    pattern = r"(?<![\w-])(?:" + "|".join(re.escape(a) for a in alternatives) + r")(?![\w-])"
+    return re.compile(pattern, re.IGNORECASE), canonical
+
+
+def find_places(text: str) -> list[tuple[int, int, str]]:
+    """Places named in `text`: (start, end, canonical name), in order."""
+    pattern, canonical = place_pattern()
+    found = []
+    for match in pattern.finditer(text):
+        name = canonical[match.group(0).lower().replace("’", "'")]
+        # Acronyms such as "US" only count when written in capitals ("us" is a pronoun).
+        if match.group(0).isupper() is False and len(match.group(0)) <= 3:
+            continue
+        found.append((match.start(), match.end(), name))
+    return found
