@@ -142,6 +142,155 @@ def list_facts(text: str | None, as_json: bool, db_path: Path) -> None:
     click.echo(f"{len(facts)} facts", err=True)
 
 
+@cli.command()
+@click.argument("question")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print one JSON object; with QUESTION '-', one per input line."
+)
+@db_option
+def ask(question: str, as_json: bool, db_path: Path) -> None:
+    """Answer one question (or, with '-', every line of standard input, each on its own).
+
+    Example:
+
+        ipfacts ask "how many valid invention patents does western China have?"
+        printf 'GIs in Guangxi\\ntrademark growth west\\n' | ipfacts ask --json -
+    """
+    from intents.engine import Engine
+
+    engine = Engine.load(db_path)
+    if question != "-":
+        _print_answer(engine.answer(question), as_json)
+        return
+    for line in click.get_text_stream("stdin"):
+        if line.strip():
+            _print_answer(engine.answer(line.rstrip("\n")), as_json)
+
+
+@cli.command()
+@click.option(
+    "--json", "as_json", is_flag=True, help="Read lines from standard input, write one JSON object per turn."
+)
+@db_option
+def chat(as_json: bool, db_path: Path) -> None:
+    """Talk to the bot in the terminal; follow-ups ("and Guangxi?") use the conversation so far.
+
+    Example:
+
+        ipfacts chat
+    """
+    from intents.engine import Engine
+
+    engine = Engine.load(db_path)
+    context = None
+    interactive = not as_json and sys.stdin.isatty()
+    if interactive:
+        click.echo("Ask about IP figures (Ctrl-D to quit).")
+    while True:
+        try:
+            line = click.prompt("you", prompt_suffix="> ") if interactive else sys.stdin.readline()
+        except (EOFError, click.Abort):
+            break
+        if not interactive and line == "":
+            break
+        if not line.strip():
+            continue
+        answer = engine.answer(line.strip(), context)
+        if answer.answered:
+            context = answer.context
+        _print_answer(answer, as_json)
+
+
+@cli.command("eval")
+@click.argument("question_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--verbose", "-v", is_flag=True, help="Also list every wrong answer and abstention.")
+@db_option
+def evaluate_questions(question_file: Path, verbose: bool, db_path: Path) -> None:
+    """Score the bot on a question file (JSON lines) and print accuracy by category.
+
+    Each line is {"question", "expected" (a number, or null for "must not answer"),
+    "category"} or {"dialogue": [{"question", "expected"}, ...], "category"}.
+
+    Example:
+
+        ipfacts eval tests/questions/dev.jsonl
+    """
+    from intents.engine import Engine
+    from intents.evaluate import evaluate, load_cases
+
+    engine = Engine.load(db_path, record_misses=False)
+    report = evaluate(engine, load_cases(question_file))
+    click.echo(
+        f"{'category':14} {'total':>5} {'right':>5} {'wrong':>5} {'abstained':>9} {'uncited':>7} {'accuracy':>8}"
+    )
+    for category, counts in sorted(report.by_category().items()):
+        accuracy = counts["right"] / counts["total"]
+        click.echo(
+            f"{category:14} {counts['total']:5} {counts['right']:5} {counts['wrong']:5} "
+            f"{counts['abstained']:9} {counts['uncited']:7} {accuracy:8.1%}"
+        )
+    total = len(report.outcomes)
+    click.echo(
+        f"{'all':14} {total:5} {report.count('right'):5} {report.count('wrong'):5} "
+        f"{report.count('abstained'):9} {report.count('uncited'):7} {report.accuracy:8.1%}"
+    )
+    for outcome in report.outcomes:
+        if outcome.verdict == "wrong" or (verbose and outcome.verdict != "right"):
+            stated = ", ".join(f"{f.value:g}" for f in outcome.answer.facts) or "-"
+            click.echo(
+                f"{outcome.verdict.upper():9} [{outcome.category}] {outcome.question!r} expected {outcome.expected} stated {stated} ({outcome.answer.intent}, {outcome.answer.score})"
+            )
+
+
+@cli.command()
+@click.option("--limit", default=20, show_default=True, help="How many to list.")
+@db_option
+def misses(limit: int, db_path: Path) -> None:
+    """List the most frequent questions the bot could not answer.
+
+    Example:
+
+        ipfacts misses --limit 10
+    """
+    from intents.engine import Engine
+
+    rows = Engine.load(db_path, record_misses=False).misses(limit)
+    if not rows:
+        click.echo("No unanswered questions recorded.")
+    for question, count in rows:
+        click.echo(f"{count:5}  {question}")
+
+
+def _print_answer(answer: Any, as_json: bool) -> None:
+    from bot.render import render_plain
+
+    text = render_plain(answer)
+    if not as_json:
+        click.echo(text)
+        click.echo()
+        return
+    payload = {
+        "question": answer.question,
+        "answered": answer.answered,
+        "text": text,
+        "facts": [_answer_fact_json(f, answer.sources[f.source_id]) for f in answer.facts],
+        "intent": answer.intent,
+        "score": answer.score,
+        "suggestions": [s.label for s in answer.suggestions],
+    }
+    click.echo(json.dumps(payload, ensure_ascii=False), nl=True)
+    sys.stdout.flush()
+
+
+ANSWER_FACT_FIELDS = ("id", "metric", "subject", "value", "unit", "qualifier", "period", "source_id", "quote")
+
+
+def _answer_fact_json(fact: Fact, source: Source) -> dict[str, Any]:
+    data = {name: getattr(fact, name) for name in ANSWER_FACT_FIELDS}
+    data |= {"source_title": source.title, "publisher": source.publisher, "published": source.published}
+    return data
+
+
 def fact_json(fact: Fact, source: Source) -> dict[str, Any]:
     """A fact as a JSON object, with its source's title, publisher and date."""
     data = fact.model_dump()

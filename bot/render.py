@@ -1,0 +1,208 @@
+"""Answer -> text a person reads: plain text for the terminal and JSON, HTML for Telegram.
+Every figure shown comes from a fact in the answer, with its source and verbatim quote."""
+
+from __future__ import annotations
+
+import calendar
+import html
+import re
+
+from facts.models import Fact, Source
+from intents.models import Answer
+
+EXAMPLE_QUESTIONS = (
+    "How many valid invention patents does western China have?",
+    "How many GIs does Guangxi have?",
+    "How fast did registered trademarks grow in the west?",
+)
+CURRENCY_PREFIX = {"USD": "US$", "EUR": "€"}
+UNIT_SUFFIX = {"percent": "%", "percentage points": " percentage points", "yuan": " yuan"}
+WORD_FIGURE = re.compile(r"^[a-z][a-z -]*$", re.IGNORECASE)
+
+
+def number(value: float) -> str:
+    """531000 -> '531,000'; 16.7 -> '16.7'; 7006000.0 -> '7,006,000'."""
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def figure_text(fact: Fact) -> str:
+    """The figure as people read it: '7.006 million', '16.7%', 'nearly 210 million yuan'."""
+    if fact.kind == "date":
+        return period_label(fact.period)
+    if fact.kind in {"year", "ordinal"}:
+        return fact.figure
+    written = fact.figure
+    if WORD_FIGURE.match(written):  # "two-thirds", "nine": keep the words, add the number
+        shown = f"{written} ({number(fact.value)}{'%' if fact.unit == 'percent' else ''})"
+    else:
+        shown = written.replace(" percent", "")
+        shown = f"{CURRENCY_PREFIX.get(fact.unit, '')}{shown}{UNIT_SUFFIX.get(fact.unit, '')}"
+        if fact.kind == "measure":
+            shown = f"{shown} {fact.unit}"
+    return f"{fact.qualifier} {shown}" if fact.qualifier else shown
+
+
+def period_label(period: str) -> str:
+    """'2025-06' -> 'June 2025'; '2024-09-30' -> 'the end of September 2024'; '2025-H1' ->
+    'the first half of 2025'."""
+    year = period[:4]
+    if len(period) == 4:
+        return year
+    if "-H" in period:
+        return f"the {'first' if period.endswith('1') else 'second'} half of {year}"
+    if "-Q" in period:
+        quarters = period[5:]
+        if quarters == "Q1-Q3":
+            return f"the first three quarters of {year}"
+        return f"{quarters.replace('-', ' to ')} {year}"
+    month = int(period[5:7])
+    if len(period) == 7:
+        return f"{calendar.month_name[month]} {year}"
+    day = int(period[8:10])
+    if day == calendar.monthrange(int(year), month)[1]:
+        return f"the end of {calendar.month_name[month]} {year}"
+    return f"{day} {calendar.month_name[month]} {year}"
+
+
+def when(fact: Fact) -> str:
+    """When the figure holds, as a phrase: 'as of June 2025', 'as reported in 2024'."""
+    if fact.kind in {"date", "year"}:
+        return ""
+    if fact.period_text is None:
+        return f"as reported {'in' if len(fact.period) <= 7 else 'on'} {period_label(fact.period)}"
+    return (
+        f"as of {period_label(fact.period)}"
+        if len(fact.period) >= 7 and "-H" not in fact.period and "-Q" not in fact.period
+        else f"in {period_label(fact.period)}"
+    )
+
+
+def source_line(source: Source) -> str:
+    """'Title — Publisher, 26 August 2025 (date inferred from the text)'."""
+    publisher = source.publisher or "publisher not stated"
+    inferred = " (date inferred from the text)" if source.date_basis == "inferred" else ""
+    return f"{source.title} — {publisher}, {period_label(source.published).removeprefix('the end of ')}{inferred}"
+
+
+def _headline(facts: list[Fact]) -> str:
+    main, *others = facts
+    shown = figure_text(main)
+    if others:
+        shown += (
+            " ("
+            + "; ".join(f"about {figure_text(o)}" if not o.qualifier else figure_text(o) for o in others)
+            + ")"
+        )
+    return shown
+
+
+def _describe(fact: Fact) -> str:
+    parts = [fact.metric, fact.subject]
+    phrase = when(fact)
+    return ", ".join(parts) + (f", {phrase}" if phrase else "")
+
+
+def render_plain(answer: Answer) -> str:
+    """The reply as plain text, exactly as a terminal user or the JSON `text` field sees it."""
+    if answer.kind == "smalltalk":
+        return _help_text(answer)
+    if not answer.answered:
+        lines = [answer.message or "I have no such figure."]
+        if answer.suggestions:
+            lines.append("Did you mean:" if answer.kind == "clarify" else "I do have:")
+            lines += [f"  {n}. {s.label}" for n, s in enumerate(answer.suggestions, 1)]
+        return "\n".join(lines)
+    if answer.kind == "change":
+        return _change_plain(answer)
+    facts = answer.facts
+    lines = [f"{_headline(facts)} — {_describe(facts[0])}."]
+    if answer.history:
+        earlier = answer.history[0]
+        lines.append(
+            f"Earlier: {figure_text(earlier)}, {when(earlier)} ({source_line(answer.sources[earlier.source_id])})."
+        )
+    for source_id in dict.fromkeys(f.source_id for f in facts):
+        lines.append(f"Source: {source_line(answer.sources[source_id])}")
+        quote = next(f.quote for f in facts if f.source_id == source_id)
+        lines.append(f"“{quote}”")
+    return "\n".join(lines)
+
+
+def _change_plain(answer: Answer) -> str:
+    later, earlier = answer.facts
+    difference = answer.difference or 0.0
+    sign = "+" if difference >= 0 else "−"
+    lines = [
+        f"{sign}{number(abs(difference))} {later.unit} — change in {later.metric}, {later.subject}: "
+        f"{figure_text(later)} {when(later)} against {figure_text(earlier)} {when(earlier)}.",
+        "(Difference computed by ipfacts from the two cited figures.)",
+    ]
+    for fact in (later, earlier):
+        lines.append(f"Source: {source_line(answer.sources[fact.source_id])}")
+        lines.append(f"“{fact.quote}”")
+    return "\n".join(lines)
+
+
+def _help_text(answer: Answer) -> str:
+    examples = "\n".join(f"  • {q}" for q in EXAMPLE_QUESTIONS)
+    if answer.message == "empty":
+        return "Ask me about an IP figure, for example:\n" + examples
+    return (
+        "I answer questions about intellectual-property figures (patents, trademarks, geographical "
+        "indications, commercialisation, regional statistics) from official press releases, and cite "
+        "the source of every figure. Try:\n" + examples
+    )
+
+
+# --- HTML for Telegram ------------------------------------------------------------------------
+
+
+def render_html(answer: Answer) -> str:
+    """The reply as Telegram HTML; every string from a user or a source is escaped."""
+    e = html.escape
+    if answer.kind == "smalltalk" or not answer.answered:
+        text = render_plain(answer)
+        first, _, rest = text.partition("\n")
+        return f"{e(first)}\n{e(rest)}".strip()
+    if answer.kind == "change":
+        later, earlier = answer.facts
+        difference = answer.difference or 0.0
+        sign = "+" if difference >= 0 else "−"
+        parts = [
+            f"<b>{sign}{e(number(abs(difference)))} {e(later.unit)}</b> — change in {e(later.metric)}, {e(later.subject)}",
+            f"{e(figure_text(later))} {e(when(later))} against {e(figure_text(earlier))} {e(when(earlier))}.",
+            "<i>Difference computed by ipfacts from the two cited figures.</i>",
+        ]
+        for fact in (later, earlier):
+            parts.append(render_source_html(fact, answer.sources[fact.source_id]))
+        return "\n".join(parts)
+    facts = answer.facts
+    parts = [f"<b>{e(_headline(facts))}</b> — {e(_describe(facts[0]))}"]
+    if answer.history:
+        earlier = answer.history[0]
+        parts.append(f"Earlier: {e(figure_text(earlier))}, {e(when(earlier))}")
+    parts.append(render_source_html(facts[0], answer.sources[facts[0].source_id]))
+    return "\n".join(parts)
+
+
+def render_source_html(fact: Fact, source: Source) -> str:
+    """The source line and the verbatim sentence as a blockquote."""
+    e = html.escape
+    link = f' — <a href="{e(source.url, quote=True)}">link</a>' if source.url else ""
+    return f"<i>Source: {e(source_line(source))}</i>{link}\n<blockquote>{e(fact.quote)}</blockquote>"
+
+
+def render_history_html(facts: list[Fact], sources: dict[str, Source]) -> str:
+    """Every period of one figure, newest first, each with its source."""
+    e = html.escape
+    if not facts:
+        return "No other periods of this figure."
+    ordered = sorted(facts, key=lambda f: f.period, reverse=True)
+    lines = [f"<b>{e(ordered[0].metric)} — {e(ordered[0].subject)}</b>"]
+    for fact in ordered:
+        lines.append(
+            f"• <b>{e(figure_text(fact))}</b> {e(when(fact))} — <i>{e(source_line(sources[fact.source_id]))}</i>"
+        )
+    return "\n".join(lines)

@@ -1,0 +1,73 @@
+"""Turn a question or a fact's description into comparable words: case, punctuation and
+Unicode folded, synonyms mapped to one canonical word, plurals reduced, filler dropped."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+
+from intents.vocabulary import load_vocabulary
+
+# Longer than this and the rest of a message is not read: no question is this long, and
+# capping keeps the per-question cost bounded whatever a user pastes in.
+MAX_QUESTION_CHARS = 500
+WORD = re.compile(r"[a-z0-9\u00c0-\u024f\u4e00-\u9fff]+(?:['’\-.][a-z0-9\u4e00-\u9fff]+)*")
+
+
+def normalize(text: str) -> str:
+    """Lower case, NFKC, curly quotes and dashes made plain, control and format chars removed."""
+    text = unicodedata.normalize("NFKC", text[:MAX_QUESTION_CHARS])
+    text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C" or ch in " \n\t")
+    text = text.replace("’", "'").replace("‘", "'").replace("–", "-").replace("—", " - ")
+    return " ".join(text.lower().split())
+
+
+@cache
+def _synonym_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
+    vocabulary = load_vocabulary()
+    mapping: dict[str, str] = {}
+    for canonical, variants in vocabulary.synonyms.items():
+        for variant in variants:
+            mapping[variant.lower()] = canonical
+    alternatives = sorted(mapping, key=len, reverse=True)
+    pattern = re.compile(r"(?<![\w'-])(?:" + "|".join(re.escape(a) for a in alternatives) + r")(?![\w-])")
+    return pattern, mapping
+
+
+def canonical_text(text: str) -> str:
+    """Normalized text with every synonym phrase replaced by its canonical word."""
+    pattern, mapping = _synonym_pattern()
+    return pattern.sub(lambda m: mapping[m.group(0)], normalize(text))
+
+
+@cache
+def stopwords() -> frozenset[str]:
+    return frozenset(w.lower() for w in load_vocabulary().stopwords)
+
+
+def stem(word: str) -> str:
+    """A light plural and possessive fold: 'patents' -> 'patent', 'cities' -> 'city'."""
+    word = word.removesuffix("'s").removesuffix("'")
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def words(text: str) -> list[str]:
+    """The words of already canonical text, in order."""
+    return WORD.findall(text)
+
+
+def content_words(text: str) -> list[str]:
+    """The meaningful words of a text: canonical, stemmed, without stopwords or bare numbers."""
+    stop = stopwords()
+    result = []
+    for word in words(canonical_text(text)):
+        stemmed = stem(word)
+        if word in stop or stemmed in stop or word.isdigit():
+            continue
+        result.append(stemmed)
+    return result
