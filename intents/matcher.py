@@ -6,17 +6,66 @@ share a word with it (a token index keeps this from scanning every pattern)."""
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz, process, utils
+from rapidfuzz import fuzz, process
 
 from facts.models import Fact
 from facts.places import load_places
 from intents.slots import SubjectFinder
-from intents.text import content_words, normalize
+from intents.text import content_words, normalize, stopwords, words
 from intents.vocabulary import Want, load_intents, load_vocabulary
 
+# Unit words a question may name, and the fact unit each means.
+QUESTION_UNITS = {
+    "tonnes": "tons", "tons": "tons", "tonne": "tons", "liters": "liters", "litres": "liters",
+    "kwh": "kWh", "kilowatt-hours": "kWh", "kilowatt hours": "kWh", "square kilometers": "square kilometers",
+    "square kilometres": "square kilometers", "sq km": "square kilometers", "km2": "square kilometers",
+    "hectares": "hectares", "yuan": "yuan", "rmb": "yuan", "dollars": "USD", "usd": "USD", "us$": "USD",
+    "euros": "EUR",
+}  # fmt: skip
+# Words in place names that are ordinary words elsewhere ("Greater Bay Area", "Shaanxi province").
+GENERIC_PLACE_WORDS = frozenset(
+    [
+        "province",
+        "region",
+        "autonomous",
+        "city",
+        "municipality",
+        "special",
+        "administrative",
+        "river",
+        "basin",
+        "delta",
+        "greater",
+        "bay",
+        "area",
+        "zhuang",
+        "hui",
+        "uygur",
+        "uyghur",
+        "republic",
+        "people's",
+        "united",
+        "kingdom",
+        "state",
+        "central",
+        "northeast",
+        "northeastern",
+        "east",
+        "eastern",
+        "south",
+        "north",
+        "west",
+        "western",
+    ]
+)
+# Kinds a question must ask for by name ("what share", "how fast", "when"); without such a
+# cue the count or amount of the same thing is meant.
+UNASKED_KINDS = frozenset({"share", "growth", "ordinal", "date", "year"})
+UNASKED_KIND_PENALTY = 0.05
 # Which fact kinds answer which wanted kind of answer.
 KINDS_FOR_WANT: dict[str, set[str]] = {
     "count": {"count", "measure", "ratio", "amount"},
@@ -42,6 +91,7 @@ class Group:
     patterns: list[list[str]]  # each a list of content words
     words: set[str] = field(default_factory=set)
     label: str = ""
+    haystack: str = ""  # normalized subject, metric, aliases and quotes of the subject's facts
 
     @property
     def metric(self) -> str:
@@ -55,11 +105,11 @@ class Group:
     def kind(self) -> str:
         return self.facts[0].kind
 
-    def mentions(self, subject: str) -> bool:
-        """Whether the group's own words name `subject` (Xi'an in the exchange center's name)."""
-        lowered = subject.lower()
-        haystack = " ".join([self.subject, self.metric, *self.facts[0].aliases]).lower()
-        return lowered in haystack
+    def mentions(self, names: list[str]) -> bool:
+        """Whether the group's subject, metric, aliases or quotes name a place (any of its
+        written forms): Xi'an in the exchange center's name, Qinghai in the park's sentence."""
+        # A prefix is enough: "Europe" is named by "European", "China" by "China-EU".
+        return any(re.search(rf"(?<!\w){re.escape(normalize(n))}", self.haystack) for n in names)
 
 
 @dataclass
@@ -82,6 +132,10 @@ class Index:
             name: [a.lower() for a in aliases] for name, aliases in vocabulary.subjects.items()
         }
         self.places = {p.name: p for p in load_places()}
+        self.place_names = set(self.places)
+        self.place_words = {
+            w for p in self.places.values() for n in [p.name, *p.aliases] for w in content_words(n)
+        } - GENERIC_PLACE_WORDS
         curated: dict[str, list[str]] = defaultdict(list)
         for intent in load_intents():
             curated[intent.metric + "|" + (intent.subject or "")].extend(intent.patterns)
@@ -92,21 +146,43 @@ class Index:
             first = group_facts[0]
             subject_words = [] if subject in self.places else [subject, *subject_aliases.get(subject, [])]
             texts = [metric, *first.aliases, f"{metric} {first.unit}"]
-            texts += [f"{metric} {s}" for s in subject_words]
             texts += curated.get(f"{metric}|{subject}", []) + curated.get(f"{metric}|", [])
-            patterns = [content_words(t) for t in texts]
+            # Place names are slots, not words, in questions; so they are not words here either.
+            patterns = [[w for w in content_words(t) if w not in self.place_words] for t in texts]
             patterns = [p for p in patterns if p]
-            group = Group(key, group_facts, patterns, {w for p in patterns for w in p})
+            # A thing's own name (the railway, the park) is matched as a slot when a question
+            # names it; its words still count when a question uses them loosely ("the park").
+            own_words = {w for s in subject_words for w in content_words(s)}
+            patterns = [p for p in ([w for w in p if w not in own_words] for p in patterns) if p] or patterns
+            group = Group(key, group_facts, patterns, {w for p in patterns for w in p} | own_words)
             group.label = f"{metric} — {subject}"
             self.groups.append(group)
+        quotes_by_subject: dict[str, set[str]] = defaultdict(set)
+        for fact in facts:
+            quotes_by_subject[fact.subject].add(fact.quote)
+        for group in self.groups:
+            texts = [group.subject, group.metric, *group.facts[0].aliases, *quotes_by_subject[group.subject]]
+            group.haystack = normalize(" ".join(texts))
         self.by_word: dict[str, list[int]] = defaultdict(list)
         for number, group in enumerate(self.groups):
             for word in group.words:
                 self.by_word[word].append(number)
         total = len(self.groups)
-        self.weight = {w: math.log(1 + total / len(ids)) for w, ids in self.by_word.items()}
-        self.unknown_weight = math.log(1 + total)
-        self.vocabulary_words = sorted(self.by_word)
+        light = {w for text in vocabulary.light_words for w in content_words(text)}
+        self.weight = {
+            w: math.log(1 + total / len(ids)) * (LIGHT_WORD_FACTOR if w in light else 1.0)
+            for w, ids in self.by_word.items()
+        }
+        # A word no figure uses counts as much as a typical word: enough that "copyrights" or
+        # "sheep" in a question keeps it from matching a figure that ignores them.
+        self.unknown_weight = sum(self.weight.values()) / len(self.weight) if self.weight else 1.0
+        known = set(self.by_word) | stopwords()
+        for canonical, variants in vocabulary.synonyms.items():
+            known |= {w for phrase in [canonical, *variants] for w in words(normalize(phrase))}
+        for cues in vocabulary.wants.values():
+            known |= {w for cue in cues for w in words(normalize(cue))}
+        self.known_words = frozenset(known)
+        self.known_list = sorted(w for w in known if len(w) >= 3)
         self.subject_finder = SubjectFinder(self._subject_names(facts, subject_aliases))
         self.subjects = {f.subject for f in facts}
 
@@ -122,24 +198,53 @@ class Index:
                 names[normalize(alias)] = subject
         return names
 
-    def correct(self, words: list[str]) -> list[str]:
-        """Map misspelt words to the nearest word the index knows."""
+    def correct(self, text: str) -> str:
+        """The text with misspelt words ("patnets", "indicaiton") replaced by the nearest word
+        the index, the vocabulary or the stopwords know, before synonyms are applied."""
         corrected = []
-        for word in words:
-            if word in self.by_word or len(word) < 4 or word.isdigit():
+        for word in words(normalize(text)):
+            if word in self.known_words or len(word) < 4 or not word.isalpha():
                 corrected.append(word)
                 continue
-            best = process.extractOne(
-                word,
-                self.vocabulary_words,
-                scorer=fuzz.ratio,
-                processor=utils.default_process,
-                score_cutoff=TYPO_CUTOFF,
-            )
+            best = process.extractOne(word, self.known_list, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
             corrected.append(best[0] if best else word)
-        return corrected
+        return " ".join(corrected)
 
-    def candidates(self, words: list[str], want: Want | None, subjects: list[str]) -> list[Candidate]:
+    def content(self, text: str) -> list[str]:
+        """The words of a question (or part of one) to match, typos corrected."""
+        return content_words(self.correct(text))
+
+    def unit_fits(self, group: Group, text: str) -> bool:
+        """A question that names a unit ('in liters', 'tonnes') only fits figures in that unit."""
+        named = {
+            unit
+            for word, unit in QUESTION_UNITS.items()
+            if re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text)
+        }
+        return not named or any(f.unit in named for f in group.facts)
+
+    def place_forms(self, place: str) -> list[str]:
+        """Every written form of a gazetteer place."""
+        known = self.places.get(place)
+        return [place, *known.aliases] if known else [place]
+
+    def mentions(self, group: Group, place: str) -> bool:
+        """Whether a group is, or names, a place."""
+        return group.subject == place or group.mentions(self.place_forms(place))
+
+    def about(self, group: Group, subjects: list[str]) -> bool:
+        """Whether a group can answer a question naming `subjects`: its subject is one of them,
+        or it is a thing (a railway, a park) that names one of the places asked about."""
+        if group.subject in subjects:
+            return True
+        if group.subject in self.place_names:
+            return False
+        named_places = [s for s in subjects if s in self.place_names]
+        return any(self.mentions(group, s) for s in named_places)
+
+    def candidates(
+        self, words: list[str], want: Want | None, subjects: list[str], previous: list[str] | None = None
+    ) -> list[Candidate]:
         """Groups scored against the question's content words, best first."""
         question = set(words)
         numbers = {n for w in question for n in self.by_word.get(w, [])}
@@ -147,13 +252,12 @@ class Index:
             numbers = set(range(len(self.groups)))
         if subjects:
             numbers = {
-                n
-                for n in (numbers or range(len(self.groups)))
-                if self.groups[n].subject in subjects or any(self.groups[n].mentions(s) for s in subjects)
+                n for n in (numbers or range(len(self.groups))) if self.about(self.groups[n], subjects)
             }
         if want:
             numbers = {n for n in numbers if self.groups[n].kind in KINDS_FOR_WANT[want]}
         question_weight = sum(self.weight.get(w, self.unknown_weight) for w in question)
+        named_things = [s for s in subjects if s not in self.place_names]
         scored = []
         for number in numbers:
             group = self.groups[number]
@@ -169,8 +273,14 @@ class Index:
                 default=0.0,
             )
             score = QUESTION_WEIGHT * question_coverage + (1 - QUESTION_WEIGHT) * pattern_coverage
+            if want is None and group.kind in UNASKED_KINDS:
+                score -= UNASKED_KIND_PENALTY  # "pilot enterprises west": the count, not its share
+            if previous:  # a follow-up leans towards the figure the conversation was about
+                score += CONTEXT_BONUS * len(group.words & set(previous)) / len(set(previous))
             if not question:
-                score = 0.0
+                # "How big is the Talatan park?" after the slots are read: only the thing named.
+                named = group.subject in named_things
+                score, question_coverage = (SUBJECT_ONLY_SCORE, 1.0) if named else (0.0, 0.0)
             scored.append(Candidate(group, score, question_coverage, pattern_coverage))
         scored.sort(key=lambda c: (-c.score, -len(c.group.facts), c.group.label))
         return scored
@@ -180,3 +290,12 @@ class Index:
 # rest: how much of its best pattern the question covers). Chosen on the dev set; see
 # tests/questions and `ipfacts eval`.
 QUESTION_WEIGHT = 0.6
+# Qualifying words ("valid", "recognized", "annual") count this much of their weight: a
+# question that leaves them out, or adds one, still means the same figure.
+LIGHT_WORD_FACTOR = 0.3
+# Score of a figure of the thing a question names when the question says nothing else: enough
+# to answer when the thing has one figure of the kind asked, a "Did you mean" when it has several.
+SUBJECT_ONLY_SCORE = 0.7
+# How much a follow-up's score leans towards the previous question's figure: enough to break a
+# tie ("what share of the national total is that?"), not to override the new words.
+CONTEXT_BONUS = 0.1

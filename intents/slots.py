@@ -31,22 +31,28 @@ class QuestionPeriod:
     end: int
 
 
+def rewrite_periods(text: str) -> str:
+    """Spell out short period forms ('mid-2025', 'end-Sept 2024') so they parse like the rest."""
+    text = MID_YEAR.sub(lambda m: f"june {m.group(1)}", text)
+    return END_MONTH.sub(lambda m: f"end of {m.group(1)} {m.group(2)}", text)
+
+
 @dataclass
 class Slots:
     """What a question names besides the figure it asks for."""
 
+    text: str = ""  # the normalized question the spans refer to
     periods: list[QuestionPeriod] = field(default_factory=list)
     subjects: list[str] = field(default_factory=list)
     want: Want | None = None
     latest: bool = False
-    spans: list[tuple[int, int]] = field(default_factory=list)  # text consumed by slots
+    spans: list[tuple[int, int]] = field(default_factory=list)  # text of the periods
+    subject_spans: list[tuple[int, int, str]] = field(default_factory=list)
 
 
 def question_periods(text: str, today: dt.date) -> list[QuestionPeriod]:
     """Periods named in a normalized question, resolved against today's date."""
     found: list[QuestionPeriod] = []
-    text = MID_YEAR.sub(lambda m: f"june {m.group(1)}", text)
-    text = END_MONTH.sub(lambda m: f"end of {m.group(1)} {m.group(2)}", text)
     for period in find_periods(text, today.isoformat()):
         value = period.value
         month_only = re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", value or "") and not re.search(
@@ -70,14 +76,30 @@ def period_matches(asked: str, fact_period: str) -> bool:
     return fact_period.startswith(asked) or asked.startswith(fact_period)
 
 
-def wanted_kind(text: str) -> Want | None:
-    """The kind of answer a normalized question asks for, from its cue words."""
+def wanted_kind(text: str, period_count: int = 0) -> Want | None:
+    """The kind of answer a normalized question asks for, from its cue words: a change when
+    it names two periods (or asks 'how many more'), else the first kind whose cue it uses."""
     wants = load_vocabulary().wants
-    for want in WANT_ORDER:
-        for cue in wants.get(want, []):
-            if re.search(rf"(?<![\w-]){re.escape(cue)}(?![\w-])", text):
-                return want
-    return None
+    hits = [
+        want
+        for want in WANT_ORDER
+        if any(re.search(rf"(?<![\w-]){re.escape(cue)}(?![\w-])", text) for cue in wants.get(want, []))
+    ]
+    if STRONG_CHANGE.search(text) or ("change" in hits and period_count >= 2):
+        return "change"
+    if (
+        "growth" in hits
+        and period_count >= 2
+        and not re.search(r"year[- ]on[- ]year|yoy|percent|%|rate", text)
+    ):
+        return "change"
+    hits = [h for h in hits if h != "change"]
+    return hits[0] if hits else None
+
+
+STRONG_CHANGE = re.compile(
+    r"\b(how many more|how much more|difference|change (?:from|between|since)|added|net (?:gain|increase))\b"
+)
 
 
 def month_name(number: int) -> str:
@@ -86,21 +108,16 @@ def month_name(number: int) -> str:
 
 def read_slots(question: str, today: dt.date, subject_finder: SubjectFinder) -> Slots:
     """Every slot of a question."""
-    text = normalize(question)
-    slots = Slots()
+    text = rewrite_periods(normalize(question))
+    slots = Slots(text=text)
     slots.periods = [p for p in question_periods(text, today) if p.value]
     slots.latest = any(not p.value for p in question_periods(text, today)) or bool(
         re.search(r"\b(latest|newest|most recent|current|currently|now|today|so far|to date)\b", text)
     )
-    slots.want = wanted_kind(text)
-    if (
-        slots.want == "change"
-        and len(slots.periods) < 2
-        and not re.search(r"how many more|increase|change|added|grow", text)
-    ):
-        slots.want = None
-    slots.subjects, subject_spans = subject_finder.find(text)
-    slots.spans = [(p.start, p.end) for p in slots.periods] + subject_spans
+    slots.want = wanted_kind(text, len(slots.periods))
+    slots.subject_spans = subject_finder.find(text)
+    slots.subjects = list(dict.fromkeys(name for _, _, name in slots.subject_spans))
+    slots.spans = [(p.start, p.end) for p in slots.periods]
     return slots
 
 
@@ -117,35 +134,50 @@ class SubjectFinder:
         )
         self.single_words = [a for a in names if " " not in a and len(a) >= 5]
 
-    def find(self, text: str) -> tuple[list[str], list[tuple[int, int]]]:
+    def find(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, subject name) of every subject named in normalized text."""
         from rapidfuzz import fuzz, process
 
-        subjects: list[str] = []
-        spans: list[tuple[int, int]] = []
+        found: list[tuple[int, int, str]] = []
         for match in self.pattern.finditer(text):
-            name = self.names[match.group(0)]
-            if name not in subjects:
-                subjects.append(name)
-            spans.append(match.span())
+            found.append((*match.span(), self.names[match.group(0)]))
+        spans = [(a, b) for a, b, _ in found]
         # Misspelt place names ("guangxy", "qinhai"): compare unmatched long words with
         # single-word names. 88 keeps "guangxy"->"guangxi" and rejects "western"->"eastern".
-        for word in re.finditer(r"[a-z']{5,}", text):
-            if any(a <= word.start() < b for a, b in spans):
+        for word in re.finditer(r"(?<![\w-])[a-z']{5,}(?![\w-])", text):
+            if any(a <= word.start() < b for a, b in spans) or word.group(0) in self.names:
                 continue
             best = process.extractOne(
                 word.group(0), self.single_words, scorer=fuzz.ratio, score_cutoff=SUBJECT_TYPO_CUTOFF
             )
             if best and word.group(0) not in COMMON_WORDS:
-                name = self.names[best[0]]
-                if name not in subjects:
-                    subjects.append(name)
-                spans.append(word.span())
-        return subjects, spans
+                found.append((*word.span(), self.names[best[0]]))
+        return sorted(found)
 
 
 # Measured on the dev question set: 85 let "chinese" match "china's"-like names; 88 did not.
 SUBJECT_TYPO_CUTOFF = 88
 COMMON_WORDS = frozenset(
-    "patents patent trademarks chinese products product growth region regions number railway "
-    "western eastern northern southern national country countries cities islands".split()
+    [
+        "patents",
+        "patent",
+        "trademarks",
+        "chinese",
+        "products",
+        "product",
+        "growth",
+        "region",
+        "regions",
+        "number",
+        "railway",
+        "western",
+        "eastern",
+        "northern",
+        "southern",
+        "national",
+        "country",
+        "countries",
+        "cities",
+        "islands",
+    ]
 )

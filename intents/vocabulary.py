@@ -26,6 +26,7 @@ class Vocabulary(BaseModel):
     followups: list[str]
     back_references: list[str]
     stopwords: list[str]
+    light_words: list[str]
     smalltalk: list[str]
 
 
