@@ -152,13 +152,21 @@ class Engine:
         if unknown and len(unknown) == len(named_places):
             return self._no_figure(question, words, slots, f"I have no figures for {unknown[0]}.")
         want = slots.want
-        if want == "change":
-            words = [w for w in words if w != "growth"]  # "increase", "grew": the change itself
-        candidates = self.index.candidates(words, want, slots.subjects, previous)
-        candidates = [c for c in candidates if self.index.unit_fits(c.group, slots.text)]
-        if want == "growth" and not self._confident(candidates):
-            change = self.index.candidates(words, "change", slots.subjects, previous)
-            if self._confident(change) and len(change[0].group.facts) > 1:
+        candidates = self._candidates(words, want, slots, previous)
+        if previous and not self._confident(candidates):
+            # "how fast did that grow?": the new words with the figure the conversation is about,
+            # as long as the figure covers every new word ("how many sheep?" stays unanswered)
+            merged = self._candidates(list(dict.fromkeys([*words, *previous])), want, slots, previous)
+            candidates = [c for c in merged if self.index.covers(c.group, words)]
+        if (
+            want == "growth"
+            and re.search(r"\bhow (?:much|many)\b", slots.text)
+            and not re.search(r"year[- ]on[- ]year|yoy|percent|%|\brate\b", slots.text)
+        ):
+            # "how much did it grow?" asks for the change between two cited figures if there are two
+            change_words = [w for w in words if w != "growth"] or previous
+            change = self._candidates(change_words, "change", slots, previous)
+            if self._confident(change) and len({f.period for f in change[0].group.facts}) > 1:
                 want, candidates = "change", change
         if not candidates or not self._confident(candidates):
             return self._no_figure(question, words, slots, None, candidates)
@@ -207,6 +215,14 @@ class Engine:
         if context and _is_followup(slots.text, words, slots):
             words, previous = self._merge_context(words, slots, context)
         return slots, words, previous, context
+
+    def _candidates(
+        self, words: list[str], want: Want | None, slots: Slots, previous: list[str]
+    ) -> list[Candidate]:
+        if want == "change":
+            words = [w for w in words if w != "growth"]  # "increase", "grew": the change itself
+        candidates = self.index.candidates(words, want, slots.subjects, previous)
+        return [c for c in candidates if self.index.unit_fits(c.group, slots.text)]
 
     def _mentioned(self, place: str) -> bool:
         return any(self.index.mentions(g, place) for g in self.index.groups)

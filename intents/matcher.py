@@ -223,6 +223,10 @@ class Index:
         }
         return not named or any(f.unit in named for f in group.facts)
 
+    def covers(self, group: Group, words: list[str]) -> bool:
+        """Whether a group's words include every weighty word given (light words may be missing)."""
+        return all(w in group.words or self.weight.get(w, self.unknown_weight) < LIGHT_WEIGHT for w in words)
+
     def place_forms(self, place: str) -> list[str]:
         """Every written form of a gazetteer place."""
         known = self.places.get(place)
@@ -232,14 +236,27 @@ class Index:
         """Whether a group is, or names, a place."""
         return group.subject == place or group.mentions(self.place_forms(place))
 
+    def _names(self, text: str, place: str) -> bool:
+        return any(
+            re.search(rf"(?<!\w){re.escape(normalize(form))}", text) for form in self.place_forms(place)
+        )
+
     def about(self, group: Group, subjects: list[str]) -> bool:
         """Whether a group can answer a question naming `subjects`: its subject is one of them,
         or it is a thing (a railway, a park) that names one of the places asked about."""
         if group.subject in subjects:
             return True
-        if group.subject in self.place_names:
-            return False
         named_places = [s for s in subjects if s in self.place_names]
+        if group.subject in self.place_names:
+            # Western China's "share of China's land area" names China in its own metric; its
+            # sentence naming a place is not enough (that would answer "patents in China").
+            described = normalize(" ".join([group.metric, *group.facts[0].aliases]))
+            if any(self._names(described, place) for place in named_places):
+                return True
+            # "the events in Xi'an, Baotou and Urumqi": a figure for a list of places answers a
+            # question naming all of them, never one of them alone.
+            quotes = normalize(" ".join(f.quote for f in group.facts))
+            return len(named_places) >= 2 and all(self._names(quotes, place) for place in named_places)
         return any(self.mentions(group, s) for s in named_places)
 
     def candidates(
@@ -293,6 +310,8 @@ QUESTION_WEIGHT = 0.6
 # Qualifying words ("valid", "recognized", "annual") count this much of their weight: a
 # question that leaves them out, or adds one, still means the same figure.
 LIGHT_WORD_FACTOR = 0.3
+# A word weighing less than this is light enough to leave out of a figure's words.
+LIGHT_WEIGHT = 0.5
 # Score of a figure of the thing a question names when the question says nothing else: enough
 # to answer when the thing has one figure of the kind asked, a "Did you mean" when it has several.
 SUBJECT_ONLY_SCORE = 0.7
