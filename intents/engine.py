@@ -26,7 +26,7 @@ from intents.vocabulary import Want, load_vocabulary
 ANSWER_THRESHOLD = 0.5
 # ...and explains at least this share of the question's weighted words, so an unknown word
 # ("copyrights", "sheep") blocks an answer instead of being ignored.
-MIN_QUESTION_COVERAGE = 0.5
+MIN_QUESTION_COVERAGE = 0.55
 # Two groups scoring within this of each other are both offered ("Did you mean ...").
 AMBIGUITY_MARGIN = 0.04
 MAX_SUGGESTIONS = 3
@@ -221,7 +221,8 @@ class Engine:
     ) -> list[Candidate]:
         if want == "change":
             words = [w for w in words if w != "growth"]  # "increase", "grew": the change itself
-        candidates = self.index.candidates(words, want, slots.subjects, previous)
+        asked = set(self.index.content(slots.text))  # its own words, place names too: "EU ones"
+        candidates = self.index.candidates(words, want, slots.subjects, previous, asked)
         return [c for c in candidates if self.index.unit_fits(c.group, slots.text)]
 
     def _mentioned(self, place: str) -> bool:

@@ -75,6 +75,7 @@ KINDS_FOR_WANT: dict[str, set[str]] = {
     "date": {"date", "year"},
     "ordinal": {"ordinal"},
     "change": {"count", "amount", "measure", "ratio"},
+    "ratio": {"ratio"},
 }
 # Question words that are misspelt ("patnets") are mapped to the nearest known word when the
 # rapidfuzz ratio is at least this; 80 fixed 19 of 21 misspellings in the dev set and mapped
@@ -145,7 +146,8 @@ class Index:
             group_facts.sort(key=lambda f: f.period)
             first = group_facts[0]
             subject_words = [] if subject in self.places else [subject, *subject_aliases.get(subject, [])]
-            texts = [metric, *first.aliases, f"{metric} {first.unit}"]
+            units = dict.fromkeys(f.unit for f in group_facts)
+            texts = [metric, *first.aliases, *(f"{metric} {unit}" for unit in units)]
             texts += curated.get(f"{metric}|{subject}", []) + curated.get(f"{metric}|", [])
             # Place names are slots, not words, in questions; so they are not words here either.
             patterns = [[w for w in content_words(t) if w not in self.place_words] for t in texts]
@@ -161,7 +163,10 @@ class Index:
         for fact in facts:
             quotes_by_subject[fact.subject].add(fact.quote)
         for group in self.groups:
-            texts = [group.subject, group.metric, *group.facts[0].aliases, *quotes_by_subject[group.subject]]
+            texts = [
+                group.subject, group.metric, *group.facts[0].aliases,
+                *subject_aliases.get(group.subject, []), *quotes_by_subject[group.subject],
+            ]  # fmt: skip
             group.haystack = normalize(" ".join(texts))
         self.by_word: dict[str, list[int]] = defaultdict(list)
         for number, group in enumerate(self.groups):
@@ -173,16 +178,21 @@ class Index:
             w: math.log(1 + total / len(ids)) * (LIGHT_WORD_FACTOR if w in light else 1.0)
             for w, ids in self.by_word.items()
         }
-        # A word no figure uses counts as much as a typical word: enough that "copyrights" or
-        # "sheep" in a question keeps it from matching a figure that ignores them.
-        self.unknown_weight = sum(self.weight.values()) / len(self.weight) if self.weight else 1.0
+        # A word no figure uses counts as much as the rarest word: "freight", "copyrights" or
+        # "Germany" in a question keeps it from matching a figure that says nothing of them.
+        self.unknown_weight = max(self.weight.values(), default=1.0)
         known = set(self.by_word) | stopwords()
         for canonical, variants in vocabulary.synonyms.items():
             known |= {w for phrase in [canonical, *variants] for w in words(normalize(phrase))}
         for cues in vocabulary.wants.values():
             known |= {w for cue in cues for w in words(normalize(cue))}
         self.known_words = frozenset(known)
-        self.known_list = sorted(w for w in known if len(w) >= 3)
+        self.contrasts = [
+            frozenset(w for word in c for w in content_words(word)) for c in vocabulary.contrasts
+        ]
+        self.known_by_letter: dict[str, list[str]] = defaultdict(list)
+        for word in sorted(w for w in known if len(w) >= 3):
+            self.known_by_letter[word[0]].append(word)
         self.subject_finder = SubjectFinder(self._subject_names(facts, subject_aliases))
         self.subjects = {f.subject for f in facts}
 
@@ -206,7 +216,10 @@ class Index:
             if word in self.known_words or len(word) < 4 or not word.isalpha():
                 corrected.append(word)
                 continue
-            best = process.extractOne(word, self.known_list, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
+            # Misspellings nearly always keep their first letter; requiring it stops "freight"
+            # from becoming "eight".
+            choices = self.known_by_letter.get(word[0], [])
+            best = process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
             corrected.append(best[0] if best else word)
         return " ".join(corrected)
 
@@ -222,6 +235,16 @@ class Index:
             if re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text)
         }
         return not named or any(f.unit in named for f in group.facts)
+
+    def contradicts(self, group: Group, words: set[str]) -> bool:
+        """Whether the question uses a word its figure's metric excludes ("EU" against "Chinese")."""
+        metric = set(content_words(group.metric))
+        for contrast in self.contrasts:
+            asked = words & contrast
+            stated = metric & contrast
+            if asked and stated and not asked & stated:
+                return True
+        return False
 
     def covers(self, group: Group, words: list[str]) -> bool:
         """Whether a group's words include every weighty word given (light words may be missing)."""
@@ -260,8 +283,9 @@ class Index:
         return any(self.mentions(group, s) for s in named_places)
 
     def candidates(
-        self, words: list[str], want: Want | None, subjects: list[str], previous: list[str] | None = None
-    ) -> list[Candidate]:
+        self, words: list[str], want: Want | None, subjects: list[str], previous: list[str] | None = None,
+        asked: set[str] | None = None,
+    ) -> list[Candidate]:  # fmt: skip
         """Groups scored against the question's content words, best first."""
         question = set(words)
         numbers = {n for w in question for n in self.by_word.get(w, [])}
@@ -278,6 +302,8 @@ class Index:
         scored = []
         for number in numbers:
             group = self.groups[number]
+            if self.contradicts(group, asked or question):
+                continue
             shared = question & group.words
             question_coverage = (
                 sum(self.weight[w] for w in shared) / question_weight if question_weight else 0.0

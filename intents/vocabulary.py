@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from facts.errors import MetadataError
 
-Want = Literal["growth", "share", "amount", "date", "ordinal", "change", "count"]
+Want = Literal["growth", "share", "amount", "date", "ordinal", "change", "ratio", "count"]
 
 
 class Vocabulary(BaseModel):
@@ -27,6 +27,7 @@ class Vocabulary(BaseModel):
     back_references: list[str]
     stopwords: list[str]
     light_words: list[str]
+    contrasts: list[list[str]]
     smalltalk: list[str]
 
 
