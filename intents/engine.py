@@ -196,7 +196,7 @@ class Engine:
     ) -> tuple[Slots, list[str], list[str], Context | None]:
         """The question's slots, its words to match, the previous figure's words (for a
         follow-up) and the context still in force."""
-        slots = read_slots(question, self.today(), self.index.subject_finder)
+        slots = read_slots(self.index.correct(question), self.today(), self.index.subject_finder)
         # A place that figures belong to is a slot, not a word to match; other places stay as
         # words where a figure's description uses them ("EU GIs") and are dropped otherwise.
         place_spans = [

@@ -15,11 +15,13 @@ from rapidfuzz import fuzz, process
 from facts.models import Fact
 from facts.places import load_places
 from intents.slots import SubjectFinder
-from intents.text import content_words, normalize, stopwords, words
+from intents.text import WORD, content_words, normalize, stopwords, words
 from intents.vocabulary import Want, load_intents, load_vocabulary
 
 # Unit words a question may name, and the fact unit each means.
-QUESTION_UNITS = {
+QUESTION_UNITS: dict[str, str | tuple[str, ...]] = {
+    "percent": "percent", "percentage": "percent", "%": "percent", "pct": "percent",
+    "people": ("people", "passenger trips"), "persons": ("people", "passenger trips"),
     "tonnes": "tons", "tons": "tons", "tonne": "tons", "liters": "liters", "litres": "liters",
     "kwh": "kWh", "kilowatt-hours": "kWh", "kilowatt hours": "kWh", "square kilometers": "square kilometers",
     "square kilometres": "square kilometers", "sq km": "square kilometers", "km2": "square kilometers",
@@ -64,7 +66,10 @@ GENERIC_PLACE_WORDS = frozenset(
 )
 # Kinds a question must ask for by name ("what share", "how fast", "when"); without such a
 # cue the count or amount of the same thing is meant.
-UNASKED_KINDS = frozenset({"share", "growth", "ordinal", "date", "year"})
+UNASKED_KINDS = frozenset({"ordinal", "date", "year"})
+# Kinds that answer only a question asking for them: "population of western China" must not get
+# the population share, "how many pilot enterprises nationally" not the west's share of them.
+ASKED_ONLY_KINDS: dict[str, set[str | None]] = {"share": {"share"}, "growth": {"growth", "change"}}
 UNASKED_KIND_PENALTY = 0.05
 # Which fact kinds answer which wanted kind of answer.
 KINDS_FOR_WANT: dict[str, set[str]] = {
@@ -132,6 +137,7 @@ class Index:
         subject_aliases = {
             name: [a.lower() for a in aliases] for name, aliases in vocabulary.subjects.items()
         }
+        self.subject_aliases = subject_aliases
         self.places = {p.name: p for p in load_places()}
         self.place_names = set(self.places)
         self.place_words = {
@@ -182,6 +188,10 @@ class Index:
         # "Germany" in a question keeps it from matching a figure that says nothing of them.
         self.unknown_weight = max(self.weight.values(), default=1.0)
         known = set(self.by_word) | stopwords()
+        names = [n for p in self.places.values() for n in [p.name, *p.aliases]]
+        names += [f.subject for f in facts] + [a for aliases in subject_aliases.values() for a in aliases]
+        names += [w for w in load_vocabulary().followups + load_vocabulary().back_references]
+        known |= {w for name in names for w in words(normalize(name))}
         for canonical, variants in vocabulary.synonyms.items():
             known |= {w for phrase in [canonical, *variants] for w in words(normalize(phrase))}
         for cues in vocabulary.wants.values():
@@ -211,17 +221,17 @@ class Index:
     def correct(self, text: str) -> str:
         """The text with misspelt words ("patnets", "indicaiton") replaced by the nearest word
         the index, the vocabulary or the stopwords know, before synonyms are applied."""
-        corrected = []
-        for word in words(normalize(text)):
-            if word in self.known_words or len(word) < 4 or not word.isalpha():
-                corrected.append(word)
-                continue
-            # Misspellings nearly always keep their first letter; requiring it stops "freight"
-            # from becoming "eight".
-            choices = self.known_by_letter.get(word[0], [])
-            best = process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
-            corrected.append(best[0] if best else word)
-        return " ".join(corrected)
+        return WORD.sub(self._correct_word, normalize(text))
+
+    def _correct_word(self, match: re.Match[str]) -> str:
+        word = match.group(0)
+        if word in self.known_words or len(word) < 4 or not word.isalpha():
+            return word
+        # Misspellings nearly always keep their first letter; requiring it stops "freight"
+        # from becoming "eight".
+        choices = self.known_by_letter.get(word[0], [])
+        best = process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
+        return best[0] if best else word
 
     def content(self, text: str) -> list[str]:
         """The words of a question (or part of one) to match, typos corrected."""
@@ -251,17 +261,19 @@ class Index:
         return all(w in group.words or self.weight.get(w, self.unknown_weight) < LIGHT_WEIGHT for w in words)
 
     def place_forms(self, place: str) -> list[str]:
-        """Every written form of a gazetteer place."""
+        """Every written form of a gazetteer place, with the vocabulary's words for it."""
         known = self.places.get(place)
-        return [place, *known.aliases] if known else [place]
+        return [place, *(known.aliases if known else []), *self.subject_aliases.get(place, [])]
 
     def mentions(self, group: Group, place: str) -> bool:
         """Whether a group is, or names, a place."""
         return group.subject == place or group.mentions(self.place_forms(place))
 
     def _names(self, text: str, place: str) -> bool:
+        # Whole words only: "China-EU list" does not name China, "China's land area" does.
         return any(
-            re.search(rf"(?<!\w){re.escape(normalize(form))}", text) for form in self.place_forms(place)
+            re.search(rf"(?<![\w-]){re.escape(normalize(form))}(?![\w-])", text)
+            for form in self.place_forms(place)
         )
 
     def about(self, group: Group, subjects: list[str]) -> bool:
@@ -295,6 +307,13 @@ class Index:
             numbers = {
                 n for n in (numbers or range(len(self.groups))) if self.about(self.groups[n], subjects)
             }
+            # "the China-EU meeting in Chengdu": that meeting, not the other one held there
+            named = {
+                n
+                for n in numbers
+                if self.groups[n].subject in subjects and self.groups[n].subject not in self.place_names
+            }
+            numbers = named or numbers
         if want:
             numbers = {n for n in numbers if self.groups[n].kind in KINDS_FOR_WANT[want]}
         question_weight = sum(self.weight.get(w, self.unknown_weight) for w in question)
@@ -304,6 +323,8 @@ class Index:
             group = self.groups[number]
             if self.contradicts(group, asked or question):
                 continue
+            if group.kind in ASKED_ONLY_KINDS and want not in ASKED_ONLY_KINDS[group.kind]:
+                continue  # a share or a growth rate only answers a question that asks for one
             shared = question & group.words
             question_coverage = (
                 sum(self.weight[w] for w in shared) / question_weight if question_weight else 0.0
