@@ -30,39 +30,9 @@ QUESTION_UNITS: dict[str, str | tuple[str, ...]] = {
 }  # fmt: skip
 # Words in place names that are ordinary words elsewhere ("Greater Bay Area", "Shaanxi province").
 GENERIC_PLACE_WORDS = frozenset(
-    [
-        "province",
-        "region",
-        "autonomous",
-        "city",
-        "municipality",
-        "special",
-        "administrative",
-        "river",
-        "basin",
-        "delta",
-        "greater",
-        "bay",
-        "area",
-        "zhuang",
-        "hui",
-        "uygur",
-        "uyghur",
-        "republic",
-        "people's",
-        "united",
-        "kingdom",
-        "state",
-        "central",
-        "northeast",
-        "northeastern",
-        "east",
-        "eastern",
-        "south",
-        "north",
-        "west",
-        "western",
-    ]
+    """province region autonomous city municipality special administrative river basin delta greater bay
+    area zhuang hui uygur uyghur republic people's united kingdom state central northeast northeastern
+    east eastern south north west western country countries asian""".split()
 )
 # Kinds a question must ask for by name ("what share", "how fast", "when"); without such a
 # cue the count or amount of the same thing is meant.
@@ -239,11 +209,10 @@ class Index:
 
     def unit_fits(self, group: Group, text: str) -> bool:
         """A question that names a unit ('in liters', 'tonnes') only fits figures in that unit."""
-        named = {
-            unit
-            for word, unit in QUESTION_UNITS.items()
-            if re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text)
-        }
+        named: set[str] = set()
+        for word, units in QUESTION_UNITS.items():
+            if re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text):
+                named.update([units] if isinstance(units, str) else units)
         return not named or any(f.unit in named for f in group.facts)
 
     def contradicts(self, group: Group, words: set[str]) -> bool:

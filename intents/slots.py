@@ -31,9 +31,15 @@ class QuestionPeriod:
     end: int
 
 
+QUARTER = re.compile(r"\bq([1-4])\s*(?:of\s+)?(\d{4})\b")
+QUARTER_WORDS = {"1": "first", "2": "second", "3": "third", "4": "fourth"}
+
+
 def rewrite_periods(text: str) -> str:
-    """Spell out short period forms ('mid-2025', 'end-Sept 2024') so they parse like the rest."""
+    """Spell out short period forms ('mid-2025', 'end-Sept 2024', 'Q3 2024') so they parse
+    like the rest."""
     text = MID_YEAR.sub(lambda m: f"june {m.group(1)}", text)
+    text = QUARTER.sub(lambda m: f"the {QUARTER_WORDS[m.group(1)]} quarter of {m.group(2)}", text)
     return END_MONTH.sub(lambda m: f"end of {m.group(1)} {m.group(2)}", text)
 
 
