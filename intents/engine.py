@@ -171,7 +171,9 @@ class Engine:
             if self._confident(change) and len({f.period for f in change[0].group.facts}) > 1:
                 want, candidates = "change", change
         if not candidates or not self._confident(candidates):
-            return self._no_figure(question, words, slots, None, candidates)
+            strangers = [p for p in named_places if p not in self.index.subjects]
+            message = f"I have no figures for {strangers[0]}." if strangers else None
+            return self._no_figure(question, words, slots, message, candidates)
         best = self._prefer_main_subject(candidates, slots)
         unexplained = [p for p in named_places if not self.index.mentions(best.group, p)]
         if unexplained:

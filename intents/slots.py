@@ -89,7 +89,9 @@ def period_matches(asked: str, fact_period: str) -> bool:
         if "-H" in one or "-Q" in one:
             month = PERIOD_END_MONTH.get(one[5:])
             return one == other or (month is not None and other[:7] == f"{one[:4]}-{month}")
-    return fact_period.startswith(asked) or asked.startswith(fact_period)
+    # A fact as of a day or month answers a question about its year, not the other way round:
+    # a figure "as reported in 2024" does not answer "at the end of September 2024".
+    return fact_period.startswith(asked)
 
 
 def wanted_kind(text: str, period_count: int = 0) -> Want | None:
