@@ -32,6 +32,11 @@ MIN_QUESTION_COVERAGE = 0.45
 # Two groups scoring within this of each other are both offered ("Did you mean ...").
 AMBIGUITY_MARGIN = 0.04
 MAX_SUGGESTIONS = 3
+# Kinds whose figure is a date: their period is the figure itself.
+DATE_KINDS = frozenset({"date", "year"})
+# A question naming a period leans towards figures that have it ("patents 2024": the patent
+# count at the end of September 2024, not the year a concept was patented).
+PERIOD_MATCH_BONUS = 0.1
 # Follow-up context older than this is forgotten (a new conversation, not a follow-up).
 CONTEXT_TTL_SECONDS = 30 * 60
 
@@ -227,7 +232,15 @@ class Engine:
             words = [w for w in words if w != "growth"]  # "increase", "grew": the change itself
         asked = set(self.index.content(slots.text))  # its own words, place names too: "EU ones"
         candidates = self.index.candidates(words, want, slots.subjects, previous, asked)
-        return [c for c in candidates if self.index.unit_fits(c.group, slots.text)]
+        candidates = [c for c in candidates if self.index.unit_fits(c.group, slots.text)]
+        if slots.periods:
+            for candidate in candidates:
+                if any(
+                    period_matches(p.value, f.period) for p in slots.periods for f in candidate.group.facts
+                ):
+                    candidate.score += PERIOD_MATCH_BONUS
+            candidates.sort(key=lambda c: -c.score)
+        return candidates
 
     def _mentioned(self, place: str) -> bool:
         return any(self.index.mentions(g, place) for g in self.index.groups)
@@ -269,10 +282,10 @@ class Engine:
             matching = [f for f in facts if any(period_matches(a, f.period) for a in asked)]
             if not matching:
                 known = ", ".join(sorted({f.period for f in facts}))
+                have = "" if group.kind in DATE_KINDS else f"; I have it for {known}"
                 return self._no_figure(
                     question, [], slots,
-                    f"I have no figure for {group.metric} ({group.subject}) for {slots.periods[0].text}; "
-                    f"I have it for {known}.",
+                    f"I have no figure for {group.metric} ({group.subject}) for {slots.periods[0].text}{have}.",
                     [best], suggest_group=True,
                 )  # fmt: skip
             chosen_period = max(f.period for f in matching)
@@ -370,10 +383,12 @@ class Engine:
 
     def _suggest(self, group: Group, fact: Fact | None = None) -> Suggestion:
         fact = fact or max(group.facts, key=lambda f: f.period)
+        # A date's period is its figure: a suggestion names it without giving it away uncited.
+        when = "" if fact.kind in DATE_KINDS else f" ({fact.period})"
         return Suggestion(
             fact_id=fact.id,
-            label=f"{group.metric} — {group.subject} ({fact.period})",
-            question=f"{group.metric} {group.subject} {fact.period}",
+            label=f"{group.metric} — {group.subject}{when}",
+            question=f"{group.metric} {group.subject}{when}",
         )
 
     def _record_miss(self, answer: Answer) -> None:
