@@ -49,9 +49,14 @@ THING_HEADS = (
     "Center|Centre|Exchange|Meeting|Forum|Fair|Expo|Exposition|List|Corridor|Tunnel|Dam|Airport"
 )
 ENTITY = re.compile(
-    r"(?:[A-Z][\w’'.]*(?:[-–][A-Z][\w’']*)*)(?:\s+(?:(?:of|and|for|the)\s+)?[A-Z][\w’'.]*(?:[-–][A-Z][\w’']*)*)*"
+    r"(?:[A-Z][\w’'.]*(?:[-–][A-Za-z][\w’']*)*)(?:\s+(?:(?:of|and|for|the)\s+)?(?:\([A-Z][\w’']*\)|[A-Z][\w’'.]*(?:[-–][A-Za-z][\w’']*)*))*"
     rf"\s+(?:{THING_HEADS})\b"
 )
+# "WUHAN -- " at the start of a release: where it was filed, not whose figures follow.
+DATELINE = re.compile(r"^[A-Z][A-Z'’ .]+\s*(?:--|—|–)\s*", re.MULTILINE)
+# Places too broad to stand for the organisation that carries their name (the China National
+# Intellectual Property Administration is not "China").
+BROAD_PLACES = frozenset({"China", "western China", "eastern China", "central China", "northeast China"})
 ANAPHORS = re.compile(
     r"\b(?:It|it|the (?:regions?|province|city|park|railway|area|product|municipality)|"
     r"these (?:regions|cities|areas)|this area|the latter)\b"
@@ -121,8 +126,11 @@ def extract_facts(source: Source) -> list[Fact]:
         stated = [p for p in periods if not p.is_event]
         if paragraph_period and paragraph_period[0] != sentence.paragraph:
             paragraph_period = None
-        explicit_subject = sentence_subject(sentence.text)
-        named = {name for _, _, name in places_in(sentence.text)}
+        # Whose figures a sentence gives is said before its first figure ("Jiangsu companies
+        # assisted 260 enterprises ... in the United States": Jiangsu's, not America's).
+        first_figure = min((f.start for f in figures), default=len(sentence.text))
+        explicit_subject = sentence_subject(sentence.text[:first_figure])
+        named = {name for _, _, name in places_in(sentence.text[:first_figure])}
         is_thing = explicit_subject is not None and explicit_subject not in named
         if explicit_subject and not ANAPHORS.match(sentence.text) and (is_thing or len(named) <= 2):
             running_subject = explicit_subject
@@ -183,9 +191,22 @@ def main_subject(text: str) -> str:
 
 
 def places_in(text: str) -> list[tuple[int, int, str]]:
-    """Places named in a text, leaving out those inside organisation names."""
+    """Places named in a text, leaving out datelines ("WUHAN --") and places inside the names
+    of organisations and things ("East Lake High-tech Development Zone")."""
     organisations = [m.span() for m in ORGANISATION.finditer(text)]
-    return [p for p in find_places(text) if not any(a <= p[0] < b for a, b in organisations)]
+    masked = (
+        organisations
+        + [m.span() for m in ENTITY.finditer(text)]
+        + [m.span() for m in DATELINE.finditer(text)]
+    )
+    places = find_places(text)
+    found = [p for p in places if not any(a <= p[0] < b for a, b in masked)]
+    if not found:
+        # "The Jiangsu High People's Court said ...": the court's province, if nothing else
+        found = [
+            p for p in places if p[2] not in BROAD_PLACES and any(a <= p[0] < b for a, b in organisations)
+        ]
+    return found
 
 
 def sentence_subject(text: str) -> str | None:
@@ -197,7 +218,7 @@ def sentence_subject(text: str) -> str | None:
     start, name = min(candidates)
     # "Northwest China's Qinghai province": the more specific place that follows wins.
     following = [n for s, n in sorted(candidates) if s > start and s - start < 30]
-    if name == "China" and following:
+    if name in BROAD_PLACES and following:
         return following[0]
     return name
 
@@ -221,7 +242,10 @@ def _subject_near(sentence: str, figure: Figure, running_subject: str) -> str:
         or re.match(r"\s+\w+ing\b", clause[p[1] :])
     ]  # fmt: skip
     if in_clause:
-        return in_clause[-1][2]
+        first_start, _, first = in_clause[0]
+        # "Central China's Hubei province": the specific place that follows the broad one
+        following = [name for start, _, name in in_clause[1:] if start - first_start < 30]
+        return following[0] if first in BROAD_PLACES and following else first
     subject = sentence_subject(head)
     if subject:
         return subject
@@ -301,13 +325,22 @@ def _describe(sentence: str, figure: Figure, previous: list[Fact]) -> tuple[str,
     if figure.kind == "measure":
         unit = figure.unit or ""
         return _measure_metric(sentence, figure, unit), unit, "measure", value
-    phrase = _noun_phrase_after(sentence, figure.end)
+    direct_per = re.match(r"\s*per\s+([\d,]+)\s+(\w+)", sentence[figure.end :])
+    phrase = "" if direct_per else _noun_phrase_after(sentence, figure.end)
     if not phrase:
         phrase = _counted_before(sentence, figure.start)
+    if not phrase and previous:
+        # "courts accepted 36,850 cases and concluded 35,920": the same thing as the figure before;
+        # "increased by 12.3 percent to 7,450": the thing whose growth was just given
+        last = previous[-1]
+        if last.kind == "growth":
+            thing = last.metric.removesuffix(" growth")
+            return thing, _unit_of(thing), "count", value
+        return last.metric, last.unit, last.kind, value
     if not phrase:
         return "figure", "units", "count", value
     unit = _unit_of(phrase)
-    per = re.match(r"\s*per\s+([\d,]+)\s+(\w+)", sentence[figure.end + len(phrase) + 1 :])
+    per = direct_per or re.match(r"\s*per\s+([\d,]+)\s+(\w+)", sentence[figure.end + len(phrase) + 1 :])
     if per:
         return (
             f"{phrase} per {per.group(1)} {per.group(2)}",
@@ -367,12 +400,18 @@ def _counted_before(sentence: str, start: int) -> str:
     if number_of:
         return number_of[-1].group(1)
     verb = re.search(
-        r"((?:[\w’'-]+\s){1,4}?)(?:reached|stood at|totaled|totalled|hit|amounted to|was|were|numbered)\s+(?:\w+\s+)?$",
-        head,
+        r"((?:[\w’'-]+\s){1,8})(?:reached|stood at|totaled|totalled|hit|amounted to|was|were|numbered)\s+(?:\w+\s+)?$",
+        re.split(r"[,;:]\s+", head)[-1],
         re.I,
     )
     if verb:
-        return _strip_leading(verb.group(1).strip())
+        # "Valid registered trademarks in the province totaled": the noun phrase, not its place
+        phrase = re.sub(r"^.*[’']s\s+", "", verb.group(1).strip())  # "Zhejiang's ownership of ..."
+        phrase = re.sub(
+            r"^(?:the\s+)?(?:number|ownership|total|count|stock|volume)\s+of\s+", "", phrase, flags=re.I
+        )
+        phrase = re.split(r"\s+(?:in|of|from|at|across|for)\s+", phrase)[0]
+        return _strip_leading(phrase)
     return ""
 
 

@@ -63,7 +63,7 @@ UNITS = {
 }
 CURRENCY_PREFIXES = {"rmb": "yuan", "cny": "yuan", "us$": "USD", "$": "USD", "usd": "USD", "€": "EUR"}
 # Numbers that name things rather than count them: "the top 100 clusters", "Article 12".
-NAMING_WORDS = {"top", "article", "no.", "grade", "level", "phase", "chapter", "section", "covid"}
+NAMING_WORDS = {"top", "article", "no.", "grade", "level", "phase", "chapter", "section", "covid", "per"}
 
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _SCALE = r"(?:\s?(?:" + "|".join(SCALES) + r")\b)?"

@@ -116,7 +116,8 @@ def find_periods(sentence: str, published: str) -> list[Period]:
                 end=match.end(),
                 text=match.group(0).strip(),
                 value=resolve(match, published),
-                is_event=is_event and not initial,
+                # "Since 2019, ..." starts a running total: the date of an event even at the start
+                is_event=is_event and (not initial or (match["lead"] or "").strip().lower() == "since"),
                 sentence_initial=initial,
             )
         )
