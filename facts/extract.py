@@ -147,7 +147,40 @@ def extract_facts(source: Source) -> list[Fact]:
         facts.extend(sorted(previous, key=lambda f: f.quote_start + _figure_offset(f)))
         if stated:
             paragraph_period = (sentence.paragraph, stated[0])
-    return facts
+    return _distinguish_namesakes(facts)
+
+
+def _distinguish_namesakes(facts: list[Fact]) -> list[Fact]:
+    """Two figures of one release with the same metric and subject are one figure over time only
+    when both state their period ("412,600 at the end of 2024, up from 349,000 a year earlier").
+    Otherwise ("41 GI products recognized ... twelve GI products selected for a campaign") the
+    later one is a different thing: its metric takes the words that follow it, so it is never
+    given as the other's latest value."""
+    seen: dict[tuple[str, str], Fact] = {}
+    result = []
+    for fact in facts:
+        key = (fact.metric.lower(), fact.subject)
+        earlier = seen.get(key)
+        over_time = earlier and earlier.period_text and fact.period_text and earlier.period != fact.period
+        other_currency = earlier and earlier.period == fact.period and earlier.unit != fact.unit
+        if earlier and not over_time and not other_currency:
+            fact = fact.model_copy(update={"metric": _metric_in_context(fact)})
+        seen.setdefault((fact.metric.lower(), fact.subject), fact)
+        result.append(fact)
+    return result
+
+
+def _metric_in_context(fact: Fact) -> str:
+    """The metric followed by the words after it in its sentence, up to the clause's end."""
+    offset = int(fact.id.rsplit("-", 1)[1]) - fact.quote_start
+    rest = fact.quote[offset + len(fact.figure) :]
+    clause = re.split(r"[,;.:()]|\s-\s|—", rest, maxsplit=1)[0]
+    lead = re.split(r"[,;:()]|\s-\s|—|\band\b", fact.quote[:offset])[-1].split()[-4:]
+    words = [w.strip("\"“”'") for w in [*lead, "…", *clause.split()[:10]]]
+    described = " ".join(w for w in words if w).strip(" …")
+    if fact.metric.lower() in described.lower():
+        return described
+    return f"{fact.metric} ({described})" if described else f"{fact.metric} (second mention)"
 
 
 def _figure_offset(fact: Fact) -> int:
