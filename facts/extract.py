@@ -56,7 +56,10 @@ ENTITY = re.compile(
 DATELINE = re.compile(r"^[A-Z][A-Z'’ .]+\s*(?:--|—|–)\s*", re.MULTILINE)
 # Places too broad to stand for the organisation that carries their name (the China National
 # Intellectual Property Administration is not "China").
-BROAD_PLACES = frozenset({"China", "western China", "eastern China", "central China", "northeast China"})
+BROAD_PLACES = frozenset(
+    {"China", "western China", "eastern China", "central China", "northeast China", "northwest China",
+     "southwest China", "north China", "south China"}
+)  # fmt: skip
 ANAPHORS = re.compile(
     r"\b(?:It|it|the (?:regions?|province|city|park|railway|area|product|municipality)|"
     r"these (?:regions|cities|areas)|this area|the latter)\b"

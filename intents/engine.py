@@ -180,7 +180,7 @@ class Engine:
             message = f"I have no figures for {strangers[0]}." if strangers else None
             return self._no_figure(question, words, slots, message, candidates)
         best = self._prefer_main_subject(candidates, slots)
-        unexplained = [p for p in named_places if not self.index.mentions(best.group, p)]
+        unexplained = [p for p in named_places if not self.index.mentions(best.group, p, named_places)]
         if unexplained:
             message = f"I have no figure for {best.group.metric} for {unexplained[0]}."
             return self._no_figure(question, words, slots, message, candidates)
@@ -264,8 +264,9 @@ class Engine:
         previous = self.index.content(context.metric or "")
         if not words:
             words = previous
-        if not slots.subjects and context.subject:
-            slots.subjects = [context.subject]
+        if context.subject and all(s not in self.index.subjects for s in slots.subjects):
+            # "and EU ones?" after the China-EU agreement: still the agreement, now its EU side
+            slots.subjects = [context.subject, *slots.subjects]
         if not slots.periods and not slots.latest and context.period:
             slots.periods = [QuestionPeriod(context.period, context.period, 0, 0)]
         if slots.want is None and context.want:

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
 from facts.models import Fact
-from facts.places import load_places
+from facts.places import find_places, load_places
 from intents.slots import SubjectFinder
 from intents.text import WORD, content_words, normalize, stopwords, words
 from intents.vocabulary import Want, load_intents, load_vocabulary
@@ -34,13 +34,15 @@ GENERIC_PLACE_WORDS = frozenset(
     area zhuang hui uygur uyghur republic people's united kingdom state central northeast northeastern
     east eastern south north west western country countries asian""".split()
 )
-# Kinds a question must ask for by name ("what share", "how fast", "when"); without such a
-# cue the count or amount of the same thing is meant.
-UNASKED_KINDS = frozenset({"ordinal", "date", "year"})
 # Kinds that answer only a question asking for them: "population of western China" must not get
 # the population share, "how many pilot enterprises nationally" not the west's share of them.
-ASKED_ONLY_KINDS: dict[str, set[str | None]] = {"share": {"share"}, "growth": {"growth", "change"}}
-UNASKED_KIND_PENALTY = 0.05
+ASKED_ONLY_KINDS: dict[str, set[str | None]] = {
+    "share": {"share"},
+    "growth": {"growth", "change"},
+    "ordinal": {"ordinal"},
+    "date": {"date"},
+    "year": {"date"},
+}
 # Which fact kinds answer which wanted kind of answer.
 KINDS_FOR_WANT: dict[str, set[str]] = {
     "count": {"count", "measure", "ratio", "amount"},
@@ -51,6 +53,7 @@ KINDS_FOR_WANT: dict[str, set[str]] = {
     "ordinal": {"ordinal"},
     "change": {"count", "amount", "measure", "ratio"},
     "ratio": {"ratio"},
+    "ranking": set(),  # the releases give figures, not rankings
 }
 # Question words that are misspelt ("patnets") are mapped to the nearest known word when the
 # rapidfuzz ratio is at least this; 80 fixed 19 of 21 misspellings in the dev set and mapped
@@ -68,6 +71,8 @@ class Group:
     words: set[str] = field(default_factory=set)
     label: str = ""
     haystack: str = ""  # normalized subject, metric, aliases and quotes of the subject's facts
+    own: set[str] = field(default_factory=set)  # the words of its subject's name and aliases
+    distinctive: set[str] = field(default_factory=set)  # of those, the ones no metric uses
 
     @property
     def metric(self) -> str:
@@ -84,8 +89,31 @@ class Group:
     def mentions(self, names: list[str]) -> bool:
         """Whether the group's subject, metric, aliases or quotes name a place (any of its
         written forms): Xi'an in the exchange center's name, Qinghai in the park's sentence."""
-        # A prefix is enough: "Europe" is named by "European", "China" by "China-EU".
-        return any(re.search(rf"(?<!\w){re.escape(normalize(n))}", self.haystack) for n in names)
+        # Whole words: "China-EU" or "China-Laos" does not name China.
+        return any(re.search(rf"(?<![\w-]){re.escape(normalize(n))}(?![\w-])", self.haystack) for n in names)
+
+
+def place_lists(text: str) -> list[set[str]]:
+    """Places a sentence names as a list: "Britain and France", "Xi'an (Shaanxi), Baotou (Inner
+    Mongolia), and Urumqi (Xinjiang)" -> [{"the UK", "France"}, {"Xi'an", "Baotou", "Urumqi", ...}]."""
+    # "Xi'an (Shaanxi)": the province in brackets annotates the city; it is not another member
+    unbracketed = re.sub(r"\([^)]*\)", lambda m: " " * len(m.group(0)), text)
+    places = find_places(unbracketed)
+    text = unbracketed
+    lists: list[set[str]] = []
+    current: set[str] = set()
+    kinds = {p.name: p.kind for p in load_places()}
+    for number, (_, end, name) in enumerate(places):
+        current.add(name)
+        following = places[number + 1] if number + 1 < len(places) else None
+        joined = re.sub(r"[()\s]", "", text[end : following[0]]) if following else "-"
+        # "Chengdu, Sichuan" is a city and its province, not a list of two places
+        if joined in {"", ",", "and", ",and"} and following and kinds.get(following[2]) == kinds.get(name):
+            continue
+        if len(current) > 1:
+            lists.append(current)
+        current = set()
+    return lists
 
 
 @dataclass
@@ -134,6 +162,7 @@ class Index:
             patterns = [p for p in ([w for w in p if w not in own_words] for p in patterns) if p] or patterns
             group = Group(key, group_facts, patterns, {w for p in patterns for w in p} | own_words)
             group.label = f"{metric} — {subject}"
+            group.own = own_words
             self.groups.append(group)
         quotes_by_subject: dict[str, set[str]] = defaultdict(set)
         for fact in facts:
@@ -144,6 +173,12 @@ class Index:
                 *subject_aliases.get(group.subject, []), *quotes_by_subject[group.subject],
             ]  # fmt: skip
             group.haystack = normalize(" ".join(texts))
+            group.haystack += " " + group.haystack.replace("-", " ")  # "China-EU" names "EU" too
+        # Words of a thing's name that at most one figure's description also uses ("agreement",
+        # "park"), unlike "GI" or "patent": they show a question is about that thing.
+        metric_frequency = Counter(w for g in self.groups for w in {w for p in g.patterns for w in p})
+        for group in self.groups:
+            group.distinctive = {w for w in group.own - self.place_words if metric_frequency[w] <= 1}
         self.by_word: dict[str, list[int]] = defaultdict(list)
         for number, group in enumerate(self.groups):
             for word in group.words:
@@ -191,11 +226,13 @@ class Index:
     def correct(self, text: str) -> str:
         """The text with misspelt words ("patnets", "indicaiton") replaced by the nearest word
         the index, the vocabulary or the stopwords know, before synonyms are applied."""
-        return WORD.sub(self._correct_word, normalize(text))
+        # A capitalised word inside a sentence is a name ("Mars", "Lhasa"): never "corrected".
+        names = {w.lower() for w in re.findall(r"(?<=[\w,;:] )[A-Z][\w'’-]+", text)}
+        return WORD.sub(lambda m: self._correct_word(m, names), normalize(text))
 
-    def _correct_word(self, match: re.Match[str]) -> str:
+    def _correct_word(self, match: re.Match[str], names: set[str]) -> str:
         word = match.group(0)
-        if word in self.known_words or len(word) < 4 or not word.isalpha():
+        if word in self.known_words or word in names or len(word) < 4 or not word.isalpha():
             return word
         # Misspellings nearly always keep their first letter; requiring it stops "freight"
         # from becoming "eight".
@@ -234,9 +271,21 @@ class Index:
         known = self.places.get(place)
         return [place, *(known.aliases if known else []), *self.subject_aliases.get(place, [])]
 
-    def mentions(self, group: Group, place: str) -> bool:
-        """Whether a group is, or names, a place."""
-        return group.subject == place or group.mentions(self.place_forms(place))
+    def mentions(self, group: Group, place: str, named: list[str] | None = None) -> bool:
+        """Whether a group is, or names, a place. A place its sentences name only as one of a
+        list ("Britain and France", "Xi'an, Baotou and Urumqi") counts only when the question
+        names the whole list: the figure is for all of them, not for one alone."""
+        if group.subject == place:
+            return True
+        if not group.mentions(self.place_forms(place)):
+            return False
+        if named is None:
+            return True
+        for fact in group.facts:
+            for members in place_lists(fact.quote):
+                if place in members and not members <= set(named):
+                    return False
+        return True
 
     def _names(self, text: str, place: str) -> bool:
         # Whole words only: "China-EU list" does not name China, "China's land area" does.
@@ -245,7 +294,7 @@ class Index:
             for form in self.place_forms(place)
         )
 
-    def about(self, group: Group, subjects: list[str]) -> bool:
+    def about(self, group: Group, subjects: list[str], words: set[str] | None = None) -> bool:
         """Whether a group can answer a question naming `subjects`: its subject is one of them,
         or it is a thing (a railway, a park) that names one of the places asked about."""
         if group.subject in subjects:
@@ -261,7 +310,10 @@ class Index:
             # question naming all of them, never one of them alone.
             quotes = normalize(" ".join(f.quote for f in group.facts))
             return len(named_places) >= 2 and all(self._names(quotes, place) for place in named_places)
-        return any(self.mentions(group, s) for s in named_places)
+        # A thing is about a place the question names only if the question also evokes the thing
+        # itself ("the solar farm in Qinghai"), not just words every figure shares ("GI products").
+        evoked = bool(group.distinctive & set(words)) if words is not None else True
+        return evoked and any(self.mentions(group, s, named_places) for s in named_places)
 
     def candidates(
         self, words: list[str], want: Want | None, subjects: list[str], previous: list[str] | None = None,
@@ -274,7 +326,9 @@ class Index:
             numbers = set(range(len(self.groups)))
         if subjects:
             numbers = {
-                n for n in (numbers or range(len(self.groups))) if self.about(self.groups[n], subjects)
+                n
+                for n in (numbers or range(len(self.groups)))
+                if self.about(self.groups[n], subjects, question)
             }
             # "the China-EU meeting in Chengdu": that meeting, not the other one held there
             named = {
@@ -306,8 +360,6 @@ class Index:
                 default=0.0,
             )
             score = QUESTION_WEIGHT * question_coverage + (1 - QUESTION_WEIGHT) * pattern_coverage
-            if want is None and group.kind in UNASKED_KINDS:
-                score -= UNASKED_KIND_PENALTY  # "pilot enterprises west": the count, not its share
             if previous:  # a follow-up leans towards the figure the conversation was about
                 score += CONTEXT_BONUS * len(group.words & set(previous)) / len(set(previous))
             if not question:

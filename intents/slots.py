@@ -3,6 +3,7 @@ answer it wants. Pure functions over normalized text."""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -12,7 +13,9 @@ from intents.text import normalize
 from intents.vocabulary import Want, load_vocabulary
 
 # Order matters: the first kind whose cue appears wins ("how fast" before "how many").
-WANT_ORDER: tuple[Want, ...] = ("change", "growth", "share", "ratio", "date", "ordinal", "amount", "count")
+WANT_ORDER: tuple[Want, ...] = (
+    "change", "growth", "share", "ratio", "ranking", "date", "ordinal", "amount", "count",
+)  # fmt: skip
 BARE_YEAR = re.compile(r"(?<![\d,.])(19[5-9]\d|20\d\d)(?![\d,])")
 MID_YEAR = re.compile(r"\b(?:mid|middle of)[- ]?(19[5-9]\d|20\d\d)\b")
 END_MONTH = re.compile(
@@ -56,9 +59,22 @@ class Slots:
     subject_spans: list[tuple[int, int, str]] = field(default_factory=list)
 
 
+# Periods relative to something the question does not pin down ("a year earlier", "the year
+# before"): no figure is given for them rather than one for a period that was not asked.
+RELATIVE = re.compile(
+    r"\b(?:a|one|two|three|\d+) (?:year|month|quarter)s? (?:earlier|before|ago|prior|later|after)\b"
+    r"|\b(?:the )?(?:previous|prior|preceding|following|next) (?:year|month|quarter)\b"
+    r"|\bthe year before\b|\bbefore that\b|\bafter that\b"
+)
+UNRESOLVED = "?"
+
+
 def question_periods(text: str, today: dt.date) -> list[QuestionPeriod]:
     """Periods named in a normalized question, resolved against today's date."""
     found: list[QuestionPeriod] = []
+    for match in RELATIVE.finditer(text):
+        if not re.search(r"compared (?:to|with) (?:the )?previous year|than the previous year", text):
+            found.append(QuestionPeriod(UNRESOLVED, match.group(0), match.start(), match.end()))
     for period in find_periods(text, today.isoformat()):
         value = period.value
         month_only = re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", value or "") and not re.search(
@@ -83,8 +99,14 @@ def period_matches(asked: str, fact_period: str) -> bool:
     """Whether a fact's period answers the period asked: one is a prefix of the other
     ('2024' answers with '2024-09-30'), the month matches for '*-06', or a half or quarter ends
     in the fact's month."""
+    if asked == UNRESOLVED:
+        return False
     if asked.startswith("*-"):
         return len(fact_period) >= 7 and fact_period[5:7] == asked[2:]
+    if len(asked) == 10 and len(fact_period) == 7 and asked.startswith(fact_period):
+        # "at the end of June 2025" is answered by a figure "as of June 2025"
+        year, month, day = (int(part) for part in asked.split("-"))
+        return day == calendar.monthrange(year, month)[1]
     for one, other in ((asked, fact_period), (fact_period, asked)):
         if "-H" in one or "-Q" in one:
             month = PERIOD_END_MONTH.get(one[5:])
@@ -105,18 +127,23 @@ def wanted_kind(text: str, period_count: int = 0) -> Want | None:
     ]
     if STRONG_CHANGE.search(text) or ("change" in hits and period_count >= 2):
         return "change"
-    if (
-        "growth" in hits
-        and period_count >= 2
-        and not re.search(r"year[- ]on[- ]year|yoy|percent|%|rate", text)
-    ):
-        return "change"
+    moved = "growth" in hits or GROWTH_WORD.search(text)
+    if moved and period_count >= 2 and not re.search(r"year[- ]on[- ]year|yoy|percent|%|rate", text):
+        return "change"  # "how did GI products rise from 2024 to June 2025?"
     hits = [h for h in hits if h != "change"]
+    if not hits and WHICH_EVENT.search(text):
+        return "ordinal"  # "which China-EU Heads of IP Offices Meeting was held in Chengdu?"
     return hits[0] if hits else None
 
 
+WHICH_EVENT = re.compile(r"^(?:which|what)\b.*\b(?:meeting|session|edition|forum|fair|expo|conference)\b")
+
+
+GROWTH_WORD = re.compile(
+    r"\b(?:rise|rose|risen|grew|grow|growth|increase|increased|gain|gained|climb|climbed|jump|jumped)\b"
+)
 STRONG_CHANGE = re.compile(
-    r"\b(how many more|how much more|difference|change (?:from|between|since)|added|net (?:gain|increase))\b"
+    r"\b(how many more|how much more|difference|change (?:from|between|since)|added|additional|net (?:gain|increase))\b"
 )
 
 

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from facts.errors import MetadataError
 
-Want = Literal["growth", "share", "amount", "date", "ordinal", "change", "ratio", "count"]
+Want = Literal["growth", "share", "amount", "date", "ordinal", "change", "ratio", "ranking", "count"]
 
 
 class Vocabulary(BaseModel):
