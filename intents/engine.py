@@ -19,7 +19,7 @@ from facts.store import ensure_database, load_facts
 from intents.matcher import Candidate, Group, Index
 from intents.models import Answer, Context, Suggestion
 from intents.slots import QuestionPeriod, Slots, period_matches, read_slots
-from intents.text import content_words, normalize
+from intents.text import MAX_QUESTION_CHARS, content_words, normalize
 from intents.vocabulary import Want, load_vocabulary
 
 # A figure is stated only when its group scores at least this (0..1)... Swept over the three
@@ -129,7 +129,7 @@ class Engine:
 
     def answer(self, question: str, context: Context | None = None) -> Answer:
         """The reply to one question; `context` is what the conversation said before."""
-        result = self._answer(question, context)
+        result = self._answer(question[:MAX_QUESTION_CHARS], context)
         if not result.answered and result.kind in {"unknown", "clarify"}:
             self._record_miss(result)
         return result

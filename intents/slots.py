@@ -34,6 +34,7 @@ class QuestionPeriod:
     end: int
 
 
+HALF_YEAR = re.compile(r"\b(?:the\s+)?half[- ]year(?:\s+mark)?(?:\s+of)?\s+(\d{4})\b")
 QUARTER = re.compile(r"\bq([1-4])\s*(?:of\s+)?(\d{4})\b")
 QUARTER_WORDS = {"1": "first", "2": "second", "3": "third", "4": "fourth"}
 
@@ -42,6 +43,9 @@ def rewrite_periods(text: str) -> str:
     """Spell out short period forms ('mid-2025', 'end-Sept 2024', 'Q3 2024') so they parse
     like the rest."""
     text = MID_YEAR.sub(lambda m: f"june {m.group(1)}", text)
+    text = HALF_YEAR.sub(lambda m: f"the first half of {m.group(1)}", text)
+    text = re.sub(r"\bmid-?year\b", "june", text)
+    text = re.sub(r"\bend[- ]q([1-4])\b", r"end of q\1", text)
     text = QUARTER.sub(lambda m: f"the {QUARTER_WORDS[m.group(1)]} quarter of {m.group(2)}", text)
     return END_MONTH.sub(lambda m: f"end of {m.group(1)} {m.group(2)}", text)
 
@@ -67,13 +71,17 @@ RELATIVE = re.compile(
     r"|\bthe year before\b|\bbefore that\b|\bafter that\b"
 )
 UNRESOLVED = "?"
+COMPARISON_BASE = re.compile(
+    r"\b(?:versus|vs\.?|compared (?:to|with)|than|over|from|on|against)\s+(?:the\s+)?$"
+)
 
 
 def question_periods(text: str, today: dt.date) -> list[QuestionPeriod]:
     """Periods named in a normalized question, resolved against today's date."""
     found: list[QuestionPeriod] = []
     for match in RELATIVE.finditer(text):
-        if not re.search(r"compared (?:to|with) (?:the )?previous year|than the previous year", text):
+        # "up 10.5 percent versus the prior year": the base of a growth rate, not a period asked
+        if not COMPARISON_BASE.search(text[: match.start()]):
             found.append(QuestionPeriod(UNRESOLVED, match.group(0), match.start(), match.end()))
     for period in find_periods(text, today.isoformat()):
         value = period.value

@@ -17,7 +17,7 @@ WORD = re.compile(r"[a-z0-9\u00c0-\u024f\u4e00-\u9fff]+(?:['’\-.][a-z0-9\u4e00
 
 def normalize(text: str) -> str:
     """Lower case, NFKC, curly quotes and dashes made plain, control and format chars removed."""
-    text = unicodedata.normalize("NFKC", text[:MAX_QUESTION_CHARS])
+    text = unicodedata.normalize("NFKC", text)
     text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C" or ch in " \n\t")
     text = text.replace("’", "'").replace("‘", "'").replace("–", "-").replace("—", " - ")
     return " ".join(text.lower().split())
