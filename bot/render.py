@@ -3,11 +3,11 @@ Every figure shown comes from a fact in the answer, with its source and verbatim
 
 from __future__ import annotations
 
-import calendar
 import html
 import re
 
 from facts.models import Fact, Source
+from facts.periods import period_label
 from intents.models import Answer
 
 EXAMPLE_QUESTIONS = (
@@ -44,28 +44,6 @@ def figure_text(fact: Fact) -> str:
     return f"{fact.qualifier} {shown}" if fact.qualifier else shown
 
 
-def period_label(period: str) -> str:
-    """'2025-06' -> 'June 2025'; '2024-09-30' -> 'the end of September 2024'; '2025-H1' ->
-    'the first half of 2025'."""
-    year = period[:4]
-    if len(period) == 4:
-        return year
-    if "-H" in period:
-        return f"the {'first' if period.endswith('1') else 'second'} half of {year}"
-    if "-Q" in period:
-        quarters = period[5:]
-        if quarters == "Q1-Q3":
-            return f"the first three quarters of {year}"
-        return f"{quarters.replace('-', ' to ')} {year}"
-    month = int(period[5:7])
-    if len(period) == 7:
-        return f"{calendar.month_name[month]} {year}"
-    day = int(period[8:10])
-    if day == calendar.monthrange(int(year), month)[1]:
-        return f"the end of {calendar.month_name[month]} {year}"
-    return f"{day} {calendar.month_name[month]} {year}"
-
-
 def when(fact: Fact) -> str:
     """When the figure holds, as a phrase: 'as of June 2025', 'as reported in 2024'."""
     if fact.kind in {"date", "year"}:
@@ -82,8 +60,18 @@ def when(fact: Fact) -> str:
 def source_line(source: Source) -> str:
     """'Title — Publisher, 26 August 2025 (date inferred from the text)'."""
     publisher = source.publisher or "publisher not stated"
-    inferred = " (date inferred from the text)" if source.date_basis == "inferred" else ""
+    inferred = " (date inferred)" if source.date_basis == "inferred" else ""
     return f"{source.title} — {publisher}, {period_label(source.published).removeprefix('the end of ')}{inferred}"
+
+
+def short_source(source: Source) -> str:
+    """'IP Takes Lead in Western China's Innovation Surge, 2024'."""
+    return f"{source.title}, {period_label(source.published).removeprefix('the end of ')}"
+
+
+def _history_word(answer: Answer) -> str:
+    """'Earlier' when the other figure is older than the one stated, else 'Latest'."""
+    return "Earlier" if answer.history[0].period < answer.facts[0].period else "Latest"
 
 
 def _headline(facts: list[Fact]) -> str:
@@ -111,7 +99,8 @@ def render_plain(answer: Answer) -> str:
     if not answer.answered:
         lines = [answer.message or "I have no such figure."]
         if answer.suggestions:
-            lines.append("Did you mean:" if answer.kind == "clarify" else "I do have:")
+            if answer.kind != "clarify":
+                lines.append("I do have:")
             lines += [f"  {n}. {s.label}" for n, s in enumerate(answer.suggestions, 1)]
         return "\n".join(lines)
     if answer.kind == "change":
@@ -119,9 +108,9 @@ def render_plain(answer: Answer) -> str:
     facts = answer.facts
     lines = [f"{_headline(facts)} — {_describe(facts[0])}."]
     if answer.history:
-        earlier = answer.history[0]
+        other = answer.history[0]
         lines.append(
-            f"Earlier: {figure_text(earlier)}, {when(earlier)} ({source_line(answer.sources[earlier.source_id])})."
+            f"{_history_word(answer)}: {figure_text(other)}, {when(other)} ({short_source(answer.sources[other.source_id])})."
         )
     for source_id in dict.fromkeys(f.source_id for f in facts):
         lines.append(f"Source: {source_line(answer.sources[source_id])}")
@@ -181,8 +170,8 @@ def render_html(answer: Answer) -> str:
     facts = answer.facts
     parts = [f"<b>{e(_headline(facts))}</b> — {e(_describe(facts[0]))}"]
     if answer.history:
-        earlier = answer.history[0]
-        parts.append(f"Earlier: {e(figure_text(earlier))}, {e(when(earlier))}")
+        other = answer.history[0]
+        parts.append(f"{_history_word(answer)}: {e(figure_text(other))}, {e(when(other))}")
     parts.append(render_source_html(facts[0], answer.sources[facts[0].source_id]))
     return "\n".join(parts)
 

@@ -130,3 +130,27 @@ def _followed_by_unit(sentence: str, end: int) -> bool:
         r"\s+(?:and|to|the|this|when|with|as|was|were|is|are|had|has|have|it|they)\b",
         sentence[end:],
     )
+
+
+def period_label(period: str) -> str:
+    """'2025-06' -> 'June 2025'; '2024-09-30' -> 'the end of September 2024'; '2025-H1' ->
+    'the first half of 2025'."""
+    year = period[:4]
+    if len(period) == 4:
+        return year
+    if "-H" in period:
+        return f"the {'first' if period.endswith('1') else 'second'} half of {year}"
+    if "-Q" in period:
+        quarters = period[5:]
+        if quarters == "Q1-Q3":
+            return f"the first three quarters of {year}"
+        return f"{quarters.replace('-', ' to ')} {year}"
+    month = int(period[5:7])
+    if len(period) == 7:
+        return f"{calendar.month_name[month]} {year}"
+    day = int(period[8:10])
+    if month == 12 and day == 31:
+        return f"the end of {year}"
+    if day == calendar.monthrange(int(year), month)[1]:
+        return f"the end of {calendar.month_name[month]} {year}"
+    return f"{day} {calendar.month_name[month]} {year}"

@@ -4,6 +4,7 @@ otherwise it says it has no such figure and offers close things it does know."""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 import sqlite3
@@ -15,10 +16,11 @@ from pathlib import Path
 import sqlite_utils
 
 from facts.models import Fact, Source
+from facts.periods import period_label
 from facts.store import ensure_database, load_facts
 from intents.matcher import Candidate, Group, Index
 from intents.models import Answer, Context, Suggestion
-from intents.slots import QuestionPeriod, Slots, period_matches, read_slots
+from intents.slots import UNRESOLVED, QuestionPeriod, Slots, period_matches, read_slots
 from intents.text import MAX_QUESTION_CHARS, content_words, normalize
 from intents.vocabulary import Want, load_vocabulary
 
@@ -196,7 +198,7 @@ class Engine:
             return Answer(
                 question=question, answered=False, kind="clarify", score=best.score,
                 intent=best.group.label, suggestions=[self._suggest(c.group) for c in options],
-                message="Did you mean one of these?", context=context or Context(),
+                message="Did you mean:", context=context or Context(),
             )  # fmt: skip
         return self._select_period(question, best, slots, want)
 
@@ -282,11 +284,11 @@ class Engine:
         if asked:
             matching = [f for f in facts if any(period_matches(a, f.period) for a in asked)]
             if not matching:
-                known = ", ".join(sorted({f.period for f in facts}))
+                known = " and ".join(period_label(p) for p in sorted({f.period for f in facts}))
                 have = "" if group.kind in DATE_KINDS else f"; I have it for {known}"
                 return self._no_figure(
                     question, [], slots,
-                    f"I have no figure for {group.metric} ({group.subject}) for {slots.periods[0].text}{have}.",
+                    f"I have no figure for {group.metric} ({group.subject}) for {asked_label(slots.periods[0])}{have}.",
                     [best], suggest_group=True,
                 )  # fmt: skip
             chosen_period = max(f.period for f in matching)
@@ -432,3 +434,12 @@ def _without_spans(text: str, spans: list[tuple[int, int]]) -> str:
         for position in range(start, min(end, len(characters))):
             characters[position] = " "
     return "".join(characters)
+
+
+def asked_label(period: QuestionPeriod) -> str:
+    """The period a question asked for, readably: 'the end of September 2024', 'June'."""
+    if period.value == UNRESOLVED:
+        return f"'{period.text}'"
+    if period.value.startswith("*-"):
+        return calendar.month_name[int(period.value[2:])]
+    return period_label(period.value)
