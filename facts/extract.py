@@ -22,7 +22,8 @@ PHRASE_STOPS = {
     "which", "that", "who", "whose", "where", "while", "when", "each", "all", "both",
     "also", "respectively", "accounting", "reaching", "up", "down", "compared", "generating",
     "spanning", "covering", "continue", "continues", "this", "these", "those", "its", "their",
-    "the", "a", "an", "last", "year-on-year", "annually", "every",
+    "the", "a", "an", "last", "year-on-year", "annually", "every", "worth", "valued", "totaling",
+    "totalling", "amounting", "involving",
 }  # fmt: skip
 # Participles describe the noun before it ("approved GI trademarks") or after it ("patents
 # granted"): they end the phrase only once it has its noun.
@@ -119,7 +120,7 @@ def _add_sentence(
 
 def extract_facts(source: Source) -> list[Fact]:
     """Every figure in a release, as facts citing their sentence."""
-    default_subject = main_subject(source.text)
+    default_subject = main_subject(source.text, source.title)
     facts: list[Fact] = []
     running_subject = default_subject
     paragraph_period: tuple[int, Period] | None = None
@@ -196,9 +197,14 @@ def _inside_period(figure: Figure, periods: list[Period]) -> bool:
 
 def clause_bounds(sentence: str, position: int) -> tuple[int, int]:
     """The comma-, semicolon- or dash-delimited clause around a position in a sentence."""
-    starts = [sentence.rfind(mark, 0, position) for mark in (",", ";", "—", " - ", ":")]
-    ends = [i for i in (sentence.find(mark, position) for mark in (",", ";", "—", " - ")) if i >= 0]
-    return max(starts) + 1, min(ends, default=len(sentence))
+    # A comma between digits ("1,876") separates thousands, not clauses.
+    marks = [m.start() for m in CLAUSE_MARK.finditer(sentence)]
+    start = max((m for m in marks if m < position), default=-1)
+    end = min((m for m in marks if m >= position), default=len(sentence))
+    return start + 1, end
+
+
+CLAUSE_MARK = re.compile(r",(?!\d)|;|—| - |:(?!\d)")
 
 
 def _period_for(
@@ -220,10 +226,12 @@ def _period_for(
     return chosen.value, chosen.text
 
 
-def main_subject(text: str) -> str:
-    """The place a release is mostly about: its most often named place."""
-    counts = Counter(name for _, _, name in places_in(text) if name != "China")
-    return counts.most_common(1)[0][0] if counts else "China"
+def main_subject(text: str, fallback: str) -> str:
+    """The place a release is mostly about: its most often named place (other than China as a
+    whole); China if that is the only one; else `fallback` (the release's title), never a guess."""
+    counts = Counter(name for _, _, name in places_in(text))
+    specific = [name for name, _ in counts.most_common() if name != "China"]
+    return specific[0] if specific else "China" if counts else fallback
 
 
 def places_in(text: str) -> list[tuple[int, int, str]]:
@@ -511,6 +519,14 @@ def _money_metric(sentence: str, figure: Figure, previous: list[Fact]) -> str:
     before = sentence[: figure.start]
     if re.search(r"\(\s*(?:US\$|\$|USD|RMB|€)?\s*$", before) and previous:
         return previous[-1].metric  # the same amount in a second currency, in brackets
+    worth = re.search(
+        r"((?:[\w’'-]+\s){1,6})(?:worth|valued at|totaling|totalling|amounting to)\s+(?:(?:about|nearly|over|more than|around)\s+)?(?:RMB\s?|US\$|\$)?$",
+        before,
+        re.I,
+    )
+    if worth:  # "1,245 patent pledge financing deals worth 6.3 billion yuan": their value
+        thing = re.sub(r"^[\d,.]+\s+", "", _strip_leading(worth.group(1).strip()))
+        return f"value of {thing}"
     of = re.search(
         r"((?:[\w’'-]+\s){1,4})of\s+(?:(?:nearly|over|about|more than|up to|around)\s+)?(?:RMB\s?|US\$|\$)?$",
         before,

@@ -25,6 +25,29 @@ def check_period(value: str) -> str:
     return value
 
 
+PUBLICATION_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
+# Press releases on IP statistics start with the modern IP offices; nothing is published ahead.
+EARLIEST_PUBLICATION_YEAR = 1980
+
+
+def check_publication_date(value: str) -> str:
+    """A publication date: 2025-08-26, 2025-08 or 2025, a real date, not before 1980 nor in
+    the future."""
+    if not PUBLICATION_DATE.match(value):
+        raise ValueError(f"not a date: {value!r} (use 2025-08-26, 2025-08 or 2025)")
+    try:
+        if len(value) == 10:
+            dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"not a calendar date: {value!r}") from None
+    earliest = value[:4] < str(EARLIEST_PUBLICATION_YEAR)
+    if earliest or value > dt.date.today().isoformat()[: len(value)]:
+        raise ValueError(
+            f"{value!r} is not a plausible publication date (from {EARLIEST_PUBLICATION_YEAR} to today)"
+        )
+    return value
+
+
 class ReleaseMetadata(BaseModel):
     """What a person states about a release: the data file entry or an ingest's front matter."""
 
@@ -40,8 +63,8 @@ class ReleaseMetadata(BaseModel):
 
     @field_validator("published")
     @classmethod
-    def _published_is_a_period(cls, value: str) -> str:
-        return check_period(value)
+    def _published_is_a_date(cls, value: str) -> str:
+        return check_publication_date(value)
 
 
 class BundledRelease(ReleaseMetadata):

@@ -68,6 +68,19 @@ NAMING_WORDS = {"top", "article", "no.", "grade", "level", "phase", "chapter", "
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _SCALE = r"(?:\s?(?:" + "|".join(SCALES) + r")\b)?"
 _WORDS = "|".join(sorted(WORD_NUMBERS, key=len, reverse=True))
+UNIT_WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+}
+_UNITS = "|".join(UNIT_WORDS)
+_TENS = "(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
 _FRACTIONS = "|".join(re.escape(f) for f in sorted(FRACTIONS, key=len, reverse=True))
 _UNIT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
 _CURRENCY = "|".join(re.escape(c) for c in sorted(CURRENCY_PREFIXES, key=len, reverse=True))
@@ -82,7 +95,7 @@ FIGURE = re.compile(
       | (?P<fraction>(?<![\w-])(?:{_FRACTIONS}))(?![\w-])
       | (?P<number>(?<![\w.,/-])(?:{_DIGITS}){_SCALE})(?![\w-]|\.\d|,\d)
         (?:\s?(?P<unit>{_UNIT})(?!\w))?
-      | (?P<word>(?<![\w-])(?:{_WORDS})(?:\s(?:{"|".join(SCALES)}))?)(?![\w-])
+      | (?P<word>(?<![\w-])(?:{_TENS}-(?:{_UNITS})|{_WORDS})(?:\s(?:hundred|{"|".join(SCALES)}))?)(?![\w-])
     )
     """,
     re.IGNORECASE | re.VERBOSE,
@@ -113,7 +126,13 @@ def parse_number(text: str) -> float:
     scale = 1.0
     if parts[-1] in SCALES:
         scale = SCALES[parts.pop()]
+    if parts[-1] == "hundred" and len(parts) > 1:
+        scale *= 100
+        parts.pop()
     head = " ".join(parts)
+    if "-" in head and head.split("-")[0] in WORD_NUMBERS:  # "twenty-three"
+        tens, units = head.split("-")
+        return round((WORD_NUMBERS[tens] + UNIT_WORDS[units]) * scale, 6)
     base = float(WORD_NUMBERS[head]) if head in WORD_NUMBERS else float(head.replace(",", ""))
     return round(base * scale, 6)
 

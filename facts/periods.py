@@ -64,7 +64,8 @@ def resolve(match: re.Match[str], published: str) -> str:
     year = document_year(published)
     if match["relative"]:
         word = match["relative"].lower()
-        return str(year if word.startswith("this") else year - 1)
+        relative_year = year if word.startswith("this") else year - 1
+        return f"{relative_year}-12-31" if match["end"] else str(relative_year)
     if match["now"]:
         return ""
     if match["year"]:

@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 from pydantic import TypeAdapter, ValidationError
 
-from facts.errors import MetadataError, ReleaseError
+from facts.errors import MetadataError, ReleaseError, describe_errors
 from facts.models import BundledRelease, ReleaseMetadata, Source
 
 # A release larger than this is not a press release (the bundled ones are 4-7 KB).
@@ -76,6 +76,8 @@ def read_release(path: Path) -> tuple[str, dict[str, object]]:
         raise ReleaseError(f"{path}: contains control characters; is it really a text file?")
     metadata: dict[str, object] = {}
     front = FRONT_MATTER.match(text.lstrip("\ufeff"))
+    if not front and re.match(r"\A---[ \t]*\n", text.lstrip("\ufeff")):
+        raise MetadataError(f"{path}: front matter starts with '---' but has no closing '---' line")
     if front:
         try:
             loaded = yaml.safe_load(front.group(1)) or {}
@@ -101,8 +103,5 @@ def make_source(body: str, metadata: dict[str, object]) -> Source:
     try:
         checked = ReleaseMetadata.model_validate(fields)
     except ValidationError as error:
-        problems = "; ".join(
-            f"{'.'.join(map(str, e['loc'])) or 'metadata'}: {e['msg']}" for e in error.errors()
-        )
-        raise MetadataError(problems) from None
+        raise MetadataError(describe_errors(error, renames={"published": "date"})) from None
     return Source(id=source_id(body), text=body, bundled=False, **checked.model_dump())
