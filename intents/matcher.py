@@ -366,6 +366,10 @@ class Index:
                 # "How big is the Talatan park?" after the slots are read: only the thing named.
                 named = group.subject in named_things
                 score, question_coverage = (SUBJECT_ONLY_SCORE, 1.0) if named else (0.0, 0.0)
+            if group.subject in named_things or group.distinctive & question:
+                # a question about a thing by name ("the China-EU meeting in Chengdu") need not
+                # repeat the figure's own description ("edition")
+                pattern_coverage = 1.0
             scored.append(Candidate(group, score, question_coverage, pattern_coverage))
         scored.sort(key=lambda c: (-c.score, -len(c.group.facts), c.group.label))
         return scored

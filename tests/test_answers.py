@@ -66,6 +66,16 @@ def test_answers_with_the_cited_figure(engine: Engine, question: str, value: flo
         "valid invention patents in China as a whole",
         "how many tunnels were drilled for the China-Laos Railway?",
         "what's the weather in Xi'an?",
+        "how many GIs does Mars have?",
+        "how many patents in the whole country?",
+        "How many litres of Helan Mountain wine did Britain alone import?",
+        "which province has the most valid invention patents?",
+        "how many trademarks per patent in western China?",
+        "how many new invention patents were granted in western China?",
+        "population of western china in people?",
+        "valid invention patents in western China a year before September 2024",
+        "what share of national patents does western China hold?",
+        "Where was the China-EU Heads of IP Offices meeting held last year?",
     ],
 )
 def test_says_it_has_no_such_figure_rather_than_another(engine: Engine, question: str) -> None:
