@@ -291,8 +291,8 @@ class Engine:
         if UNRESOLVED in asked:
             # "a year before September 2024": a period the releases do not pin down
             return self._no_figure(
-                question, [], slots, f"I can't tell which period {asked_label(slots.periods[asked.index(UNRESOLVED)])} means; "
-                "please name it (for example 'at the end of September 2024').", [best], suggest_group=True,
+                question, [], slots, f"I have no figure for {asked_label(slots.periods[asked.index(UNRESOLVED)])}: "
+                "please name the period (for example 'at the end of September 2024').", [best], suggest_group=True,
             )  # fmt: skip
         if asked:
             matching = [f for f in facts if any(period_matches(a, f.period) for a in asked)]
