@@ -40,6 +40,11 @@ AMBIGUITY_MARGIN = 0.04
 MAX_SUGGESTIONS = 3
 # A figure is offered as a close thing only if it explains some of the question this well.
 MIN_SUGGESTION_SCORE = 0.25
+BACK_REFERENCE = re.compile(r"\b(?:that|it|this|those|these|they|them|its|their)\b")
+# Words pointing back at the time of the figure just given.
+THAT_TIME = re.compile(
+    r"\b(?:at that time|at the time|back then|by then|then|that year|that date|in that period)\b"
+)
 # Kinds whose figure is a date: their period is the figure itself.
 DATE_KINDS = frozenset({"date", "year"})
 # A question naming a period leans towards figures that have it ("patents 2024": the patent
@@ -140,6 +145,10 @@ class Engine:
         result = self._answer(question[:MAX_QUESTION_CHARS], context)
         if not result.answered and result.kind in {"unknown", "clarify"}:
             self._record_miss(result)
+        if result.context.metric is None and context is not None:
+            # a reply without a figure keeps the conversation where it was: callers can always
+            # carry `result.context` to the next question
+            result.context = context
         return result
 
     def answer_fact(self, fact_id: str, context: Context | None = None) -> Answer:
@@ -162,6 +171,14 @@ class Engine:
         if _is_smalltalk(text):
             return Answer(question=question, answered=False, kind="smalltalk", message="help")
         slots, words, previous, context = self.understand(question, context)
+        topic = next(
+            (t for t in load_vocabulary().uncovered_topics if re.search(rf"\b{re.escape(t)}\b", slots.text)),
+            None,
+        )
+        if topic:
+            return self._no_figure(
+                question, words, slots, f"The press releases I know give no figures on {topic}."
+            )
         named_places = [s for s in slots.subjects if s in self.index.place_names]
         unknown = [p for p in named_places if p not in self.index.subjects and not self._mentioned(p)]
         if unknown and len(unknown) == len(named_places):
@@ -199,6 +216,12 @@ class Engine:
         ]  # fmt: skip
         if rivals and not slots.subjects and all(r.group.subject != best.group.subject for r in rivals):
             rivals = []  # the same figure for other places: answer for the main subject
+        if rivals and previous and BACK_REFERENCE.search(slots.text):
+            # "by what percent did they grow?": the one that shares most with the figure before
+            options = [best, *rivals]
+            overlap = [len(c.group.words & set(previous)) for c in options]
+            if overlap.count(max(overlap)) == 1:
+                best, rivals = options[overlap.index(max(overlap))], []
         if rivals:
             options = [best, *rivals][:MAX_SUGGESTIONS]
             return Answer(
@@ -276,6 +299,9 @@ class Engine:
         if context.subject and all(s not in self.index.subjects for s in slots.subjects):
             # "and EU ones?" after the China-EU agreement: still the agreement, now its EU side
             slots.subjects = [context.subject, *slots.subjects]
+        if not slots.periods and not slots.latest and context.stated_period and THAT_TIME.search(slots.text):
+            # "and how many were there at that time?": the period of the figure just given
+            slots.periods = [QuestionPeriod(context.stated_period, "that time", 0, 0)]
         if not slots.periods and not slots.latest and context.period:
             slots.periods = [QuestionPeriod(context.period, context.period, 0, 0)]
         if slots.want is None and context.want:
@@ -299,11 +325,20 @@ class Engine:
             if not matching:
                 known = " and ".join(period_label(p) for p in sorted({f.period for f in facts}))
                 have = "" if group.kind in DATE_KINDS else f"; I have it for {known}"
-                return self._no_figure(
+                declined = self._no_figure(
                     question, [], slots,
                     f"I have no figure for {group.metric} ({group.subject}) for {asked_label(slots.periods[0])}{have}.",
                     [best], suggest_group=True,
                 )  # fmt: skip
+                # the conversation is now about this figure at that period ("growth back then?")
+                declined.context = Context(
+                    metric=group.metric,
+                    subject=group.subject,
+                    period=asked[0],
+                    stated_period=asked[0],
+                    want=want,
+                )
+                return declined
             chosen_period = max(f.period for f in matching)
         else:
             chosen_period = max(f.period for f in facts)
@@ -319,6 +354,7 @@ class Engine:
         sources = {f.source_id: self._sources[f.source_id] for f in [*stated, *history]}
         context = Context(
             metric=group.metric, subject=group.subject, period=asked_period, want=context_want,
+            stated_period=stated[0].period,
             fact_ids=[f.id for f in stated],
         )  # fmt: skip
         return Answer(

@@ -120,7 +120,7 @@ def evaluate(engine: Engine, cases: list[Case]) -> Report:
         context = None
         for turn in case.turns():
             answer = engine.answer(turn.question, context)
-            context = answer.context if answer.answered else context
+            context = answer.context
             report.outcomes.append(
                 Outcome(
                     case.category,

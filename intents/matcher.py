@@ -24,7 +24,7 @@ QUESTION_UNITS: dict[str, str | tuple[str, ...]] = {
     "people": ("people", "passenger trips"), "persons": ("people", "passenger trips"),
     "tonnes": "tons", "tons": "tons", "tonne": "tons", "liters": "liters", "litres": "liters",
     "kwh": "kWh", "kilowatt-hours": "kWh", "kilowatt hours": "kWh", "square kilometers": "square kilometers",
-    "square kilometres": "square kilometers", "sq km": "square kilometers", "km2": "square kilometers",
+    "square kilometres": "square kilometers", "sq km": "square kilometers", "square km": "square kilometers", "km2": "square kilometers",
     "hectares": "hectares", "yuan": "yuan", "rmb": "yuan", "dollars": "USD", "usd": "USD", "us$": "USD",
     "euros": "EUR",
 }  # fmt: skip
@@ -232,6 +232,8 @@ class Index:
 
     def _correct_word(self, match: re.Match[str], names: set[str]) -> str:
         word = match.group(0)
+        if "-" in word and word not in self.known_words:  # "provincal-level": each part
+            return "-".join(self._correct_word(re.match(r".+", part), names) for part in word.split("-"))  # type: ignore[arg-type]
         if word in self.known_words or word in names or len(word) < 4 or not word.isalpha():
             return word
         # Misspellings nearly always keep their first letter; requiring it stops "freight"

@@ -21,6 +21,7 @@ class Context(BaseModel):
     metric: str | None = None
     subject: str | None = None
     period: str | None = None
+    stated_period: str | None = Field(default=None, description="The period of the figure last given")
     want: str | None = None
     fact_ids: list[str] = Field(default_factory=list)
     updated: float = Field(default_factory=time.time)

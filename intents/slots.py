@@ -45,6 +45,7 @@ def rewrite_periods(text: str) -> str:
     text = MID_YEAR.sub(lambda m: f"june {m.group(1)}", text)
     text = HALF_YEAR.sub(lambda m: f"the first half of {m.group(1)}", text)
     text = re.sub(r"\bmid-?year\b", "june", text)
+    text = re.sub(r"\b(?:the\s+)?close of\b", "the end of", text)
     text = re.sub(r"\bend[- ]q([1-4])\b", r"end of q\1", text)
     text = QUARTER.sub(lambda m: f"the {QUARTER_WORDS[m.group(1)]} quarter of {m.group(2)}", text)
     return END_MONTH.sub(lambda m: f"end of {m.group(1)} {m.group(2)}", text)
@@ -71,6 +72,8 @@ RELATIVE = re.compile(
     r"|\bthe year before\b|\bbefore that\b|\bafter that\b"
 )
 UNRESOLVED = "?"
+YEARS_AGO = re.compile(r"(a|one|two|three|\d+) years? ago")
+YEAR_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3}
 COMPARISON_BASE = re.compile(
     r"\b(?:versus|vs\.?|compared (?:to|with)|than|over|from|on|against)\s+(?:the\s+)?$"
 )
@@ -81,7 +84,14 @@ def question_periods(text: str, today: dt.date) -> list[QuestionPeriod]:
     found: list[QuestionPeriod] = []
     for match in RELATIVE.finditer(text):
         # "up 10.5 percent versus the prior year": the base of a growth rate, not a period asked
-        if not COMPARISON_BASE.search(text[: match.start()]):
+        if COMPARISON_BASE.search(text[: match.start()]):
+            continue
+        ago = YEARS_AGO.fullmatch(match.group(0))
+        if ago:  # "two years ago" counts back from today
+            count = ago.group(1)
+            value = str(today.year - (YEAR_WORDS[count] if count in YEAR_WORDS else int(count)))
+            found.append(QuestionPeriod(value, match.group(0), match.start(), match.end()))
+        else:
             found.append(QuestionPeriod(UNRESOLVED, match.group(0), match.start(), match.end()))
     for period in find_periods(text, today.isoformat()):
         value = period.value

@@ -27,6 +27,7 @@ class Vocabulary(BaseModel):
     back_references: list[str]
     stopwords: list[str]
     light_words: list[str]
+    uncovered_topics: list[str]
     contrasts: list[list[str]]
     smalltalk: list[str]
 

@@ -148,8 +148,10 @@ def test_unknown_period_says_which_periods_exist(engine: Engine) -> None:
 
 
 def test_question_set_accuracy_stays_above_the_bar(engine: Engine) -> None:
-    # Measured when the bars were set: dev 96.5%, holdout 95.1%, holdout2 94.7%, no wrong figure.
-    for name, bar in (("dev.jsonl", 0.95), ("holdout.jsonl", 0.93), ("holdout2.jsonl", 0.93)):
+    # Measured when the bars were set: dev 96.5%, holdout 94.5%, holdout2 94.7%, holdout3 92.5%,
+    # holdout4 93.6%, no wrong figure on any.
+    bars = {"dev": 0.95, "holdout": 0.93, "holdout2": 0.93, "holdout3": 0.91, "holdout4": 0.92}
+    for name, bar in ((f"{stem}.jsonl", bar) for stem, bar in bars.items()):
         report = evaluate(engine, load_cases(TESTS / "questions" / name))
         assert len(report.outcomes) >= 150
         assert report.accuracy >= bar, name
