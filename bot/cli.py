@@ -298,3 +298,44 @@ def fact_json(fact: Fact, source: Source) -> dict[str, Any]:
     data["publisher"] = source.publisher
     data["published"] = source.published
     return data
+
+
+@cli.command()
+@click.option("--webhook-url", help="Public HTTPS URL Telegram posts updates to (default: long polling).")
+@click.option("--listen", help="Address the webhook server listens on.  [default: 127.0.0.1]")
+@click.option("--port", type=int, help="Port the webhook server listens on.  [default: 8443]")
+@db_option
+@click.pass_context
+def serve(ctx: click.Context, webhook_url: str | None, listen: str | None, port: int | None, db_path: Path) -> None:  # fmt: skip
+    """Run the Telegram bot until SIGINT or SIGTERM.
+
+    The bot token is read from IPFACTS_BOT_TOKEN (the environment or a .env file), never from
+    the command line. Every option also has an IPFACTS_* setting; see the README.
+
+    Example:
+
+        IPFACTS_BOT_TOKEN=123456:ABC-DEF ipfacts serve --webhook-url https://bot.example.org/ipfacts
+    """
+    from telegram.error import InvalidToken, TelegramError
+
+    from bot.settings import SettingsError, load_settings, unknown_settings
+    from bot.telegram import redact
+    from bot.telegram import serve as run_bot
+
+    # --db given, or IPFACTS_DB in the environment: it wins; otherwise .env may set it.
+    explicit_db = ctx.get_parameter_source("db_path") is not click.core.ParameterSource.DEFAULT
+    overrides = {"webhook_url": webhook_url, "webhook_listen": listen, "webhook_port": port}
+    try:
+        settings = load_settings(db=db_path if explicit_db else None, **overrides)
+        for name in unknown_settings():
+            click.secho(f"warning: {name} is not an ipfacts setting (a typo?)", fg="yellow", err=True)
+        token = settings.token()
+        run_bot(settings)
+    except SettingsError as error:
+        raise click.ClickException(str(error)) from None
+    except InvalidToken:
+        message = f"the Bot API at {settings.api_base_url} rejected IPFACTS_BOT_TOKEN; check the token"
+        raise click.ClickException(message) from None
+    except TelegramError as error:
+        message = f"cannot talk to the Bot API at {settings.api_base_url}: {error}"
+        raise click.ClickException(redact(message, [token])) from None

@@ -111,7 +111,7 @@ class Engine:
         if not topic or not topic.strip():
             return facts
         wanted = set(self.index.content(topic))
-        subjects, _ = self.index.subject_finder.find(normalize(topic))
+        subjects = [name for _, _, name in self.index.subject_finder.find(normalize(topic))]
         matches = []
         for fact in facts:
             group = self._group_of[fact.id]
