@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 import click
 
+from bot.render import number
 from facts.errors import FactsError
 from facts.models import Fact, Source
 from facts.store import build_database, default_db_path, ensure_database, load_facts, search_facts
@@ -102,13 +103,13 @@ def _report(result: Any) -> None:
     if result.duplicate:
         click.echo(f"{name}: already stored as {result.source.id}; nothing changed.")
         return
-    click.echo(f"{name}: stored as {result.source.id}, {len(result.facts)} facts.")
+    click.echo(f"{name}: stored as {result.source.id}, {plural(len(result.facts), 'fact')}.")
     if not result.facts:
         click.secho(f"warning: {name} has no figures ipfacts could extract.", fg="yellow", err=True)
     for fact in result.facts:
         qualifier = f"{fact.qualifier} " if fact.qualifier else ""
         click.echo(
-            f"  {qualifier}{fact.figure} [{fact.value:g} {fact.unit}] {fact.metric}"
+            f"  {qualifier}{fact.figure} [{number(fact.value)} {fact.unit}] {fact.metric}"
             f" | {fact.subject} | {fact.period}"
         )
 
@@ -137,9 +138,9 @@ def list_facts(text: str | None, as_json: bool, db_path: Path) -> None:
     for fact in facts:
         qualifier = f"{fact.qualifier} " if fact.qualifier else ""
         click.echo(
-            f"{fact.id}  {qualifier}{fact.figure} ({fact.value:g} {fact.unit})  {fact.metric} | {fact.subject} | {fact.period}"
+            f"{fact.id}  {qualifier}{fact.figure} ({number(fact.value)} {fact.unit})  {fact.metric} | {fact.subject} | {fact.period}"
         )
-    click.echo(f"{len(facts)} facts", err=True)
+    click.echo(plural(len(facts), "fact"), err=True)
 
 
 @cli.command()
@@ -162,9 +163,9 @@ def ask(question: str, as_json: bool, db_path: Path) -> None:
     if question != "-":
         _print_answer(engine.answer(question), as_json)
         return
+    # One object per input line, blank ones too, so output lines stay aligned with input lines.
     for line in click.get_text_stream("stdin"):
-        if line.strip():
-            _print_answer(engine.answer(line.rstrip("\n")), as_json)
+        _print_answer(engine.answer(line.rstrip("\n")), as_json)
 
 
 @cli.command()
@@ -185,20 +186,26 @@ def chat(as_json: bool, db_path: Path) -> None:
     context = None
     interactive = not as_json and sys.stdin.isatty()
     if interactive:
-        click.echo("Ask about IP figures (Ctrl-D to quit).")
+        click.echo("Ask about IP figures ('quit' or Ctrl-D to stop).")
     while True:
         try:
             line = click.prompt("you", prompt_suffix="> ") if interactive else sys.stdin.readline()
         except (EOFError, click.Abort):
+            if interactive:
+                click.echo()
             break
         if not interactive and line == "":
             break
         if not line.strip():
             continue
+        if line.strip().lower() in QUIT_WORDS:
+            break
         answer = engine.answer(line.strip(), context)
-        if answer.answered:
-            context = answer.context
+        context = answer.context  # a reply without a figure keeps the conversation where it was
         _print_answer(answer, as_json)
+
+
+QUIT_WORDS = {"quit", "exit", "bye", "/quit", "/exit", ":q"}
 
 
 @cli.command("eval")
@@ -236,14 +243,16 @@ def evaluate_questions(question_file: Path, verbose: bool, db_path: Path) -> Non
     )
     for outcome in report.outcomes:
         if outcome.verdict == "wrong" or (verbose and outcome.verdict != "right"):
-            stated = ", ".join(f"{f.value:g}" for f in outcome.answer.facts) or "-"
+            stated = ", ".join(number(f.value) for f in outcome.answer.facts) or "-"
             click.echo(
                 f"{outcome.verdict.upper():9} [{outcome.category}] {outcome.question!r} expected {outcome.expected} stated {stated} ({outcome.answer.intent}, {outcome.answer.score})"
             )
 
 
 @cli.command()
-@click.option("--limit", default=20, show_default=True, help="How many to list.")
+@click.option(
+    "--limit", default=20, show_default=True, type=click.IntRange(1, 1000), help="How many to list."
+)
 @db_option
 def misses(limit: int, db_path: Path) -> None:
     """List the most frequent questions the bot could not answer.
@@ -339,3 +348,8 @@ def serve(ctx: click.Context, webhook_url: str | None, listen: str | None, port:
     except TelegramError as error:
         message = f"cannot talk to the Bot API at {settings.api_base_url}: {error}"
         raise click.ClickException(redact(message, [token])) from None
+
+
+def plural(count: int, noun: str) -> str:
+    """'1 fact', '40 facts'."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"

@@ -145,6 +145,7 @@ class Engine:
         result = self._answer(question[:MAX_QUESTION_CHARS], context)
         if not result.answered and result.kind in {"unknown", "clarify"}:
             self._record_miss(result)
+        result.score = round(result.score, 3)
         if result.context.metric is None and context is not None:
             # a reply without a figure keeps the conversation where it was: callers can always
             # carry `result.context` to the next question

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from facts.errors import MetadataError
+from facts.errors import MetadataError, describe_errors
 from intents.engine import Engine
 from intents.models import Answer
 
@@ -85,8 +85,12 @@ def load_cases(path: Path) -> list[Case]:
             continue
         try:
             cases.append(Case.model_validate(json.loads(line)))
-        except (json.JSONDecodeError, ValidationError) as error:
-            raise MetadataError(f"{path}:{number}: {error}") from None
+        except json.JSONDecodeError as error:
+            raise MetadataError(f"{path}:{number}: not JSON ({error.msg})") from None
+        except ValidationError as error:
+            raise MetadataError(f"{path}:{number}: {describe_errors(error)}") from None
+    if not cases:
+        raise MetadataError(f"{path}: no questions in the file")
     return cases
 
 

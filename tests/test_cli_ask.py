@@ -80,9 +80,30 @@ def test_eval_prints_accuracy_by_category(db_path: Path, tmp_path: Path) -> None
 
 def test_eval_rejects_a_malformed_question_file(db_path: Path, tmp_path: Path) -> None:
     questions = tmp_path / "bad.jsonl"
-    questions.write_text('{"question": "x", "expected": 1, "category": "direct"}\n{"oops": 1}\n')
+    questions.write_text('{"question": "x", "expected": 1, "category": "direct"}\n{"question": "x"}\n')
     result = CliRunner().invoke(cli, ["eval", str(questions), "--db", str(db_path)])
-    assert result.exit_code == 1 and "bad.jsonl:2" in result.stderr
+    assert result.exit_code == 1 and "bad.jsonl:2: category: Field required" in result.stderr
+    assert result.stderr.count("\n") == 1
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("\n")
+    result = CliRunner().invoke(cli, ["eval", str(empty), "--db", str(db_path)])
+    assert result.exit_code == 1 and "no questions" in result.stderr
+
+
+def test_chat_stops_at_quit_and_keeps_context_across_a_decline(db_path: Path) -> None:
+    lines = (
+        "How many GIs does Guangxi have?\nand trademarks?\nand their output value?\nquit\nGIs in Guangxi\n"
+    )
+    result = ipfacts("chat", "--json", stdin=lines, db=db_path)
+    answers = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(answers) == 3
+    assert answers[1]["answered"] is False
+    assert answers[2]["facts"][0]["value"] == 200e9 and answers[2]["facts"][0]["subject"] == "Guangxi"
+
+
+def test_ask_stdin_keeps_one_output_line_per_input_line(db_path: Path) -> None:
+    result = ipfacts("ask", "--json", "-", stdin="GIs in Guangxi\n\nGIs in Yunnan\n", db=db_path)
+    assert [json.loads(line)["answered"] for line in result.stdout.splitlines()] == [True, False, False]
 
 
 def test_misses_lists_unanswered_questions(db_path: Path) -> None:

@@ -53,7 +53,7 @@ def test_facts_json_has_every_field_and_source_details(db_path: Path) -> None:
 def test_ingest_prints_extracted_figures_for_review(db_path: Path, release_dir: Path) -> None:
     code, out, _ = run("ingest", str(release_dir / "jiangsu-ip-protection-q3-2025.txt"), "--db", str(db_path))
     assert code == 0
-    assert "36,850 [36850 cases]" in out and "2025-Q1-Q3" in out
+    assert "36,850 [36,850 cases]" in out and "2025-Q1-Q3" in out
     code, out, _ = run("ingest", str(release_dir / "jiangsu-ip-protection-q3-2025.txt"), "--db", str(db_path))
     assert code == 0 and "already stored" in out
 
