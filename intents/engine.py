@@ -20,7 +20,7 @@ from facts.periods import period_label
 from facts.store import ensure_database, load_facts
 from intents.matcher import Candidate, Group, Index
 from intents.models import Answer, Context, Suggestion
-from intents.slots import UNRESOLVED, QuestionPeriod, Slots, period_matches, read_slots
+from intents.slots import UNRESOLVED, QuestionPeriod, Slots, period_matches, read_slots, wanted_kind
 from intents.text import MAX_QUESTION_CHARS, content_words, normalize
 from intents.vocabulary import Want, load_vocabulary
 
@@ -186,6 +186,10 @@ class Engine:
             return self._no_figure(question, words, slots, f"I have no figures for {unknown[0]}.")
         want = slots.want
         candidates = self._candidates(words, want, slots, previous)
+        if slots.want_inherited and not self._confident(candidates):
+            # "output value?" then "and jobs?": the new figure need not be an amount too
+            want = slots.want = wanted_kind(slots.text, len(slots.periods))
+            candidates = self._candidates(words, want, slots, previous)
         if previous and not self._confident(candidates):
             # "how fast did that grow?": the new words with the figure the conversation is about,
             # as long as the figure covers every new word ("how many sheep?" stays unanswered)
@@ -253,7 +257,7 @@ class Engine:
         previous: list[str] = []
         if context and time.time() - context.updated > CONTEXT_TTL_SECONDS:
             context = None
-        if context and _is_followup(slots.text, words, slots):
+        if context and _is_followup(slots.text, words, slots, self.index.subjects):
             words, previous = self._merge_context(words, slots, context)
         return slots, words, previous, context
 
@@ -307,6 +311,7 @@ class Engine:
             slots.periods = [QuestionPeriod(context.period, context.period, 0, 0)]
         if slots.want is None and context.want:
             slots.want = context.want  # type: ignore[assignment]
+            slots.want_inherited = True
         return words, previous
 
     def _select_period(self, question: str, best: Candidate, slots: Slots, want: Want | None) -> Answer:
@@ -478,12 +483,22 @@ def _is_smalltalk(text: str) -> bool:
     return bare in {s.lower() for s in load_vocabulary().smalltalk} or bare.startswith("/start")
 
 
-def _is_followup(text: str, words: list[str], slots: Slots) -> bool:
+def _is_followup(text: str, words: list[str], slots: Slots, subjects: set[str]) -> bool:
     vocabulary = load_vocabulary()
     opening = any(re.match(rf"{re.escape(cue)}\b", text) for cue in vocabulary.followups)
     references = {w.lower() for w in vocabulary.back_references}
     refers_back = bool(set(re.findall(r"[a-z']+", text)) & references)
-    return opening or refers_back or not words or (not slots.subjects and len(words) <= 2)
+    return (
+        opening
+        or refers_back
+        or not words
+        or (not slots.subjects and len(words) <= 2)
+        or (
+            # "how many litres did Britain and France import?" after the Helan Mountain wine:
+            # places no figure belongs to, named in a short question, are details of the last topic
+            bool(slots.subjects) and not any(s in subjects for s in slots.subjects) and len(words) <= 3
+        )
+    )
 
 
 def _without_spans(text: str, spans: list[tuple[int, int]]) -> str:

@@ -256,7 +256,9 @@ class Index:
 
     def contradicts(self, group: Group, words: set[str]) -> bool:
         """Whether the question uses a word its figure's metric excludes ("EU" against "Chinese")."""
-        metric = set(content_words(group.metric))
+        # "China-EU" says EU and "China-ASEAN" says ASEAN: hyphenated words count by their parts too
+        metric = {part for w in content_words(group.metric) for part in [w, *w.split("-")]}
+        words = {part for w in words for part in [w, *w.split("-")]}
         for contrast in self.contrasts:
             asked = words & contrast
             stated = metric & contrast

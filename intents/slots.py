@@ -59,6 +59,7 @@ class Slots:
     periods: list[QuestionPeriod] = field(default_factory=list)
     subjects: list[str] = field(default_factory=list)
     want: Want | None = None
+    want_inherited: bool = False  # taken from the conversation, not said in this question
     latest: bool = False
     spans: list[tuple[int, int]] = field(default_factory=list)  # text of the periods
     subject_spans: list[tuple[int, int, str]] = field(default_factory=list)
