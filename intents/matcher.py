@@ -28,6 +28,11 @@ QUESTION_UNITS: dict[str, str | tuple[str, ...]] = {
     "hectares": "hectares", "yuan": "yuan", "rmb": "yuan", "dollars": "USD", "usd": "USD", "us$": "USD",
     "euros": "EUR",
 }  # fmt: skip
+UNIT_WORDS = re.compile(
+    r"(?<![\w-])(?:"
+    + "|".join(re.escape(w) for w in sorted(QUESTION_UNITS, key=len, reverse=True))
+    + r")(?![\w-])"
+)
 # Words in place names that are ordinary words elsewhere ("Greater Bay Area", "Shaanxi province").
 GENERIC_PLACE_WORDS = frozenset(
     """province region autonomous city municipality special administrative river basin delta greater bay
@@ -71,6 +76,7 @@ class Group:
     words: set[str] = field(default_factory=set)
     label: str = ""
     haystack: str = ""  # normalized subject, metric, aliases and quotes of the subject's facts
+    described: str = ""  # normalized metric and aliases
     own: set[str] = field(default_factory=set)  # the words of its subject's name and aliases
     distinctive: set[str] = field(default_factory=set)  # of those, the ones no metric uses
 
@@ -86,11 +92,11 @@ class Group:
     def kind(self) -> str:
         return self.facts[0].kind
 
-    def mentions(self, names: list[str]) -> bool:
+    def mentions(self, pattern: re.Pattern[str]) -> bool:
         """Whether the group's subject, metric, aliases or quotes name a place (any of its
-        written forms): Xi'an in the exchange center's name, Qinghai in the park's sentence."""
-        # Whole words: "China-EU" or "China-Laos" does not name China.
-        return any(re.search(rf"(?<![\w-]){re.escape(normalize(n))}(?![\w-])", self.haystack) for n in names)
+        written forms, as `Index.place_pattern` gives them): Xi'an in the exchange center's
+        name, Qinghai in the park's sentence."""
+        return pattern.search(self.haystack) is not None
 
 
 def place_lists(text: str) -> list[set[str]]:
@@ -136,6 +142,7 @@ class Index:
             name: [a.lower() for a in aliases] for name, aliases in vocabulary.subjects.items()
         }
         self.subject_aliases = subject_aliases
+        self._place_patterns: dict[str, re.Pattern[str]] = {}
         self.places = {p.name: p for p in load_places()}
         self.place_names = set(self.places)
         self.place_words = {
@@ -172,6 +179,7 @@ class Index:
                 group.subject, group.metric, *group.facts[0].aliases,
                 *subject_aliases.get(group.subject, []), *quotes_by_subject[group.subject],
             ]  # fmt: skip
+            group.described = normalize(" ".join([group.metric, *group.facts[0].aliases]))
             group.haystack = normalize(" ".join(texts))
             group.haystack += " " + group.haystack.replace("-", " ")  # "China-EU" names "EU" too
         # Words of a thing's name that at most one figure's description also uses ("agreement",
@@ -249,9 +257,9 @@ class Index:
     def unit_fits(self, group: Group, text: str) -> bool:
         """A question that names a unit ('in liters', 'tonnes') only fits figures in that unit."""
         named: set[str] = set()
-        for word, units in QUESTION_UNITS.items():
-            if re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text):
-                named.update([units] if isinstance(units, str) else units)
+        for word in UNIT_WORDS.findall(text):
+            units = QUESTION_UNITS[word]
+            named.update([units] if isinstance(units, str) else units)
         return not named or any(f.unit in named for f in group.facts)
 
     def contradicts(self, group: Group, words: set[str]) -> bool:
@@ -281,7 +289,7 @@ class Index:
         names the whole list: the figure is for all of them, not for one alone."""
         if group.subject == place:
             return True
-        if not group.mentions(self.place_forms(place)):
+        if not group.mentions(self.place_pattern(place)):
             return False
         if named is None:
             return True
@@ -291,12 +299,18 @@ class Index:
                     return False
         return True
 
+    def place_pattern(self, place: str) -> re.Pattern[str]:
+        """One regex for every written form of a place, compiled once. Whole words only:
+        "China-EU list" does not name China, "China's land area" does."""
+        pattern = self._place_patterns.get(place)
+        if pattern is None:
+            forms = sorted({normalize(form) for form in self.place_forms(place)}, key=len, reverse=True)
+            pattern = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, forms)) + r")(?![\w-])")
+            self._place_patterns[place] = pattern
+        return pattern
+
     def _names(self, text: str, place: str) -> bool:
-        # Whole words only: "China-EU list" does not name China, "China's land area" does.
-        return any(
-            re.search(rf"(?<![\w-]){re.escape(normalize(form))}(?![\w-])", text)
-            for form in self.place_forms(place)
-        )
+        return self.place_pattern(place).search(text) is not None
 
     def about(self, group: Group, subjects: list[str], words: set[str] | None = None) -> bool:
         """Whether a group can answer a question naming `subjects`: its subject is one of them,
@@ -307,7 +321,7 @@ class Index:
         if group.subject in self.place_names:
             # Western China's "share of China's land area" names China in its own metric; its
             # sentence naming a place is not enough (that would answer "patents in China").
-            described = normalize(" ".join([group.metric, *group.facts[0].aliases]))
+            described = group.described
             if any(self._names(described, place) for place in named_places):
                 return True
             # "the events in Xi'an, Baotou and Urumqi": a figure for a list of places answers a

@@ -7,6 +7,7 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from facts.periods import MONTHS, find_periods
 from intents.text import normalize
@@ -135,15 +136,24 @@ def period_matches(asked: str, fact_period: str) -> bool:
     return fact_period.startswith(asked)
 
 
+@cache
+def want_patterns() -> dict[str, re.Pattern[str]]:
+    """One compiled regex of cue phrases per kind of answer."""
+    return {
+        want: re.compile(
+            r"(?<![\w-])(?:"
+            + "|".join(re.escape(c) for c in sorted(cues, key=len, reverse=True))
+            + r")(?![\w-])"
+        )
+        for want, cues in load_vocabulary().wants.items()
+    }
+
+
 def wanted_kind(text: str, period_count: int = 0) -> Want | None:
     """The kind of answer a normalized question asks for, from its cue words: a change when
     it names two periods (or asks 'how many more'), else the first kind whose cue it uses."""
-    wants = load_vocabulary().wants
-    hits = [
-        want
-        for want in WANT_ORDER
-        if any(re.search(rf"(?<![\w-]){re.escape(cue)}(?![\w-])", text) for cue in wants.get(want, []))
-    ]
+    patterns = want_patterns()
+    hits = [want for want in WANT_ORDER if want in patterns and patterns[want].search(text)]
     if STRONG_CHANGE.search(text) or ("change" in hits and period_count >= 2):
         return "change"
     moved = "growth" in hits or GROWTH_WORD.search(text)
