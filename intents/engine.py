@@ -172,6 +172,10 @@ class Engine:
         if _is_smalltalk(text):
             return Answer(question=question, answered=False, kind="smalltalk", message="help")
         slots, words, previous, context = self.understand(question, context)
+        stranger = self.index.unknown_name(question)
+        if stranger:
+            # "How many invention patents does Huawei hold?": a name the releases never mention
+            return self._no_figure(question, words, slots, f"I have no figures for {stranger}.")
         topic = next(
             (t for t in load_vocabulary().uncovered_topics if re.search(rf"\b{re.escape(t)}\b", slots.text)),
             None,

@@ -28,6 +28,12 @@ QUESTION_UNITS: dict[str, str | tuple[str, ...]] = {
     "hectares": "hectares", "yuan": "yuan", "rmb": "yuan", "dollars": "USD", "usd": "USD", "us$": "USD",
     "euros": "EUR",
 }  # fmt: skip
+TIME_WORDS = frozenset(
+    """last this next previous prior end start first second third fourth half quarter quarters year years month
+    months week weeks day days ago before after earlier later since until till during now then today latest
+    current recent mid early late january february march april may june july august september october november
+    december jan feb mar apr jun jul aug sep sept oct nov dec""".split()
+)
 UNIT_WORDS = re.compile(
     r"(?<![\w-])(?:"
     + "|".join(re.escape(w) for w in sorted(QUESTION_UNITS, key=len, reverse=True))
@@ -205,6 +211,7 @@ class Index:
         names += [f.subject for f in facts] + [a for aliases in subject_aliases.values() for a in aliases]
         names += [w for w in load_vocabulary().followups + load_vocabulary().back_references]
         known |= {w for name in names for w in words(normalize(name))}
+        known |= TIME_WORDS  # "last year" must never become "latest year"
         for canonical, variants in vocabulary.synonyms.items():
             known |= {w for phrase in [canonical, *variants] for w in words(normalize(phrase))}
         for cues in vocabulary.wants.values():
@@ -237,6 +244,22 @@ class Index:
         # A capitalised word inside a sentence is a name ("Mars", "Lhasa"): never "corrected".
         names = {w.lower() for w in re.findall(r"(?<=[\w,;:] )[A-Z][\w'’-]+", text)}
         return WORD.sub(lambda m: self._correct_word(m, names), normalize(text))
+
+    def unknown_name(self, text: str) -> str | None:
+        """A capitalised name in a question that no release, place or vocabulary word knows."""
+        # Only where a question names whose figure it wants: "does Huawei", "in Lhasa", "for Acme"
+        for name in re.findall(
+            r"\b(?:does|do|did|has|have|in|for|of|at|by|from|about)\s+(?:the\s+)?([A-Z][\w'’-]{2,})", text
+        ):
+            parts = [p for p in re.split(r"['’-]", name.lower()) if p]
+            known = any(p in self.known_words or p in self.place_words or p in self.by_word for p in parts)
+            if (
+                not known
+                and not re.fullmatch(r"[A-Z]\d", name)
+                and self.correct(name.lower()) == name.lower()
+            ):
+                return name
+        return None
 
     def _correct_word(self, match: re.Match[str], names: set[str]) -> str:
         word = match.group(0)
