@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from telegram import Update
-from telegram.error import BadRequest, NetworkError
+from telegram.error import BadRequest, NetworkError, TimedOut
 from telegram.ext import AIORateLimiter, BaseUpdateProcessor
 
 log = logging.getLogger(__name__)
@@ -31,6 +31,7 @@ RETRY_DELAYS = (0.5, 1.0, 2.0)
 # Requests that are worth nothing once late: never retried, and not counted against the
 # flood limits, which Telegram states for messages ("typing…" is not a message).
 BEST_EFFORT_ENDPOINTS = frozenset({"sendChatAction"})
+SENDING_PREFIXES = ("send", "answer", "edit", "forward", "copy")
 # Telegram allows a bot "about 30 messages a second" overall. The limiter keeps that average
 # over a 2-second window rather than python-telegram-bot's default 1 second: a crowd of up to
 # 60 people asking at the same instant is answered at once instead of queued (with 30 per
@@ -40,6 +41,7 @@ BEST_EFFORT_ENDPOINTS = frozenset({"sendChatAction"})
 OVERALL_MESSAGES = 60
 OVERALL_SECONDS = 2
 MAX_FLOOD_RETRIES = 5
+UNBOUNDED_UPDATES = 1_000_000
 
 
 class ChatOrderedProcessor(BaseUpdateProcessor):
@@ -47,7 +49,11 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
     without a chat) gets a lock that its updates take in arrival order."""
 
     def __init__(self, max_concurrent_updates: int) -> None:
-        super().__init__(max_concurrent_updates)
+        # python-telegram-bot's own semaphore is taken before do_process_update, so updates
+        # waiting for their chat's lock would hold its slots and one flooding chat would starve
+        # every other. Its limit is set out of reach; the real one is taken inside the lock.
+        super().__init__(UNBOUNDED_UPDATES)
+        self._work_slots = asyncio.BoundedSemaphore(max_concurrent_updates)
         self._locks: dict[int, asyncio.Lock] = {}
         self._users: dict[int, int] = {}
 
@@ -67,14 +73,15 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         lane = self.lane(update)
         if lane is None:
-            await coroutine
+            async with self._work_slots:
+                await coroutine
             return
         # asyncio.Lock wakes its waiters first in, first out, and a task created earlier
         # reaches acquire() earlier: updates of one chat run in the order they were fetched.
         lock = self._locks.setdefault(lane, asyncio.Lock())
         self._users[lane] = self._users.get(lane, 0) + 1
         try:
-            async with lock:
+            async with lock, self._work_slots:
                 await coroutine
         finally:
             self._users[lane] -= 1
@@ -116,7 +123,9 @@ class RetryingRateLimiter(AIORateLimiter):
             except BadRequest:
                 raise  # the request itself is wrong; sending it again cannot help
             except NetworkError as error:  # TimedOut is a NetworkError too
-                if delay is None:
+                # A timed-out send may well have reached Telegram: sending it again could
+                # deliver the answer twice. Only reads and connection failures are retried.
+                if delay is None or (isinstance(error, TimedOut) and endpoint.startswith(SENDING_PREFIXES)):
                     raise
                 log.warning(
                     "%s failed (%s); retrying in %.1f s (attempt %d of %d)",

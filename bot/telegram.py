@@ -517,7 +517,7 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if not await may_ask(update, context):
             return
         await query.answer()
-        if action is Action.FACT:
+        if action is Action.FACT and parts and parts[0]:
             await answer_question(update, context, fact_id=parts[0], quote=True)
         elif parts and parts[0].isdigit() and int(parts[0]) < len(EXAMPLE_QUESTIONS):
             await answer_question(update, context, EXAMPLE_QUESTIONS[int(parts[0])])

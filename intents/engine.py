@@ -492,6 +492,9 @@ def _is_followup(text: str, words: list[str], slots: Slots, subjects: set[str]) 
     opening = any(re.match(rf"{re.escape(cue)}\b", text) for cue in vocabulary.followups)
     references = {w.lower() for w in vocabulary.back_references}
     refers_back = bool(set(re.findall(r"[a-z']+", text)) & references)
+    said_something = bool(words or slots.subjects or slots.periods or slots.want or slots.latest)
+    if not said_something and not opening:
+        return False  # "ok", "lol", "<b>hi</b>": nothing to follow up with
     return (
         opening
         or refers_back

@@ -183,6 +183,15 @@ async def test_a_button_for_a_figure_no_longer_in_the_table_says_so(app: Any, st
     assert "no longer in the table" in replies(stub)[1].text
 
 
+@pytest.mark.parametrize("data", ["fact:", "garbage", "", "src:", "hist", "ex:99", "facts:abc", "facts:9999"])
+async def test_malformed_button_data_gets_no_apology(app: Any, stub: BotApiStub, data: str) -> None:
+    """Found in review: 'fact:' with no id raised IndexError and the bot apologised."""
+    await feed(app, stub.message(QUESTION))
+    [answer] = replies(stub)
+    await feed(app, stub.callback(data, answer))
+    assert not any("went wrong" in call.text for call in replies(stub))
+
+
 # --- Commands --------------------------------------------------------------------------------
 
 

@@ -17,9 +17,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from telegram import Update
+from telegram.error import TimedOut
 
 from bot import health
-from bot.flow import ChatOrderedProcessor, QuestionLimiter
+from bot.flow import ChatOrderedProcessor, QuestionLimiter, RetryingRateLimiter
 from bot.messages import split_html
 from bot.settings import Settings, SettingsError, load_settings, unknown_settings
 from bot.telegram import REDACTED, RedactingFormatter, check_state_file, redact
@@ -163,6 +164,28 @@ async def test_one_chats_updates_run_in_order_while_other_chats_run_alongside() 
     assert processor._locks == {}
 
 
+async def test_a_flooding_chat_does_not_hold_the_slots_other_chats_need() -> None:
+    """Found in review: updates waiting for their chat's lock used to hold the shared slots."""
+    processor = ChatOrderedProcessor(max_concurrent_updates=4)
+    release = asyncio.Event()
+    done: list[int] = []
+
+    async def slow(update_id: int) -> None:
+        await release.wait()
+        done.append(update_id)
+
+    async def quick(update_id: int) -> None:
+        done.append(update_id)
+
+    flood = [asyncio.create_task(processor.process_update(_update(u, 1), slow(u))) for u in range(1, 51)]
+    await asyncio.sleep(0.01)
+    await asyncio.wait_for(processor.process_update(_update(99, 2), quick(99)), timeout=2)
+    assert done == [99]
+    release.set()
+    await asyncio.wait_for(asyncio.gather(*flood), timeout=5)
+    assert done[1:] == list(range(1, 51))
+
+
 # --- Splitting long HTML ------------------------------------------------------------------
 
 _words = st.text(alphabet="abcdefgh<>&é", min_size=1, max_size=30).map(html.escape)
@@ -260,3 +283,21 @@ def test_every_setting_is_documented_in_the_readme() -> None:
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     for name in Settings.model_fields:
         assert f"IPFACTS_{name.upper()}" in readme, name
+
+
+@pytest.mark.parametrize(("endpoint", "calls"), [("sendMessage", 1), ("getMe", 3)])
+async def test_a_timed_out_send_is_not_sent_again_but_a_read_is_retried(endpoint: str, calls: int) -> None:
+    """A sendMessage that timed out may have reached Telegram: retrying it duplicated answers."""
+    limiter = RetryingRateLimiter(retry_delays=(0.0, 0.0))
+    attempts = 0
+
+    async def callback(*args: object, **kwargs: object) -> bool:
+        nonlocal attempts
+        attempts += 1
+        raise TimedOut("slow")
+
+    await limiter.initialize()
+    with pytest.raises(TimedOut):
+        await asyncio.wait_for(limiter.process_request(callback, (), {}, endpoint, {}, None), timeout=5)
+    assert attempts == calls
+    await limiter.shutdown()
