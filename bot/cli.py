@@ -350,7 +350,9 @@ def serve(ctx: click.Context, webhook_url: str | None, listen: str | None, port:
         raise click.ClickException(redact(message, [token])) from None
     except OSError as error:  # e.g. the webhook port is already in use
         where = f"{settings.webhook_listen}:{settings.webhook_port}"
-        raise click.ClickException(redact(f"cannot listen on {where}: {error.strerror or error}", [token])) from None
+        raise click.ClickException(
+            redact(f"cannot listen on {where}: {error.strerror or error}", [token])
+        ) from None
 
 
 def plural(count: int, noun: str) -> str:

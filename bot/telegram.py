@@ -45,7 +45,7 @@ from telegram import (
     Message,
     Update,
 )
-from telegram.constants import ChatAction, ChatType, ParseMode
+from telegram.constants import ChatAction, ChatType, InlineKeyboardButtonLimit, ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 from telegram.ext import (
     Application,
@@ -114,6 +114,8 @@ PERSISTENCE_INTERVAL_SECONDS = 30
 # Questions in the dev and holdout sets are at most 160 characters; 500 leaves room for
 # wordy ones while keeping pasted documents out of the matcher.
 MAX_QUESTION_CHARS = 500
+# "facts:<page>:<topic>" must fit Telegram's 64-byte callback data with pages up to 999.
+MAX_TOPIC_BYTES = InlineKeyboardButtonLimit.MAX_CALLBACK_DATA - len("facts:999:")
 MAX_INLINE_RESULTS = 5
 # Telegram caches inline results per query text this long; a /reload shows within a minute.
 INLINE_CACHE_SECONDS = 60
@@ -448,6 +450,14 @@ async def facts(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/facts [topic]: browse the figures, a page at a time."""
     state = bot_state(context)
     topic = " ".join(context.args or []).strip() or None
+    if topic and len(topic.encode()) > MAX_TOPIC_BYTES:
+        # the topic travels in the page buttons' callback data, which Telegram caps at 64 bytes
+        await send_html(
+            update,
+            context,
+            f"Please use a shorter topic (at most {MAX_TOPIC_BYTES} bytes), e.g. /facts Guangxi",
+        )
+        return
     found = await state.worker.run(state.engine.facts_about, topic)
     text, keyboard = facts_page_html(found, topic, 0)
     await send_html(update, context, text, keyboard)

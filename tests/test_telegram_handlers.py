@@ -216,8 +216,18 @@ async def test_start_welcomes_with_three_example_buttons_that_ask(
         ("/nonsense", "I don't know that command"),
         ("/facts copyrights", "I have no figures about <i>copyrights</i>"),
         ("/facts <b>", "about <i>&lt;b&gt;</i>"),
+        ("/facts please show me all of the facts about the western China region now", "shorter topic"),
     ],
-    ids=["help", "about", "sources", "ask-without-question", "unknown", "facts-none", "facts-escaped"],
+    ids=[
+        "help",
+        "about",
+        "sources",
+        "ask-without-question",
+        "unknown",
+        "facts-none",
+        "facts-escaped",
+        "facts-long-topic",
+    ],
 )
 async def test_commands(app: Any, stub: BotApiStub, command: str, expected: str) -> None:
     await feed(app, stub.message(command))
