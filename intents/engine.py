@@ -283,7 +283,7 @@ class Engine:
         return candidates
 
     def _mentioned(self, place: str) -> bool:
-        return any(self.index.mentions(g, place) for g in self.index.groups)
+        return self.index.mentioned_anywhere(place)
 
     def _confident(self, candidates: list[Candidate]) -> bool:
         return bool(candidates) and (

@@ -83,6 +83,8 @@ class Group:
     label: str = ""
     haystack: str = ""  # normalized subject, metric, aliases and quotes of the subject's facts
     described: str = ""  # normalized metric and aliases
+    quotes: str = ""  # normalized sentences of its own facts
+    metric_parts: set[str] = field(default_factory=set)  # metric words, hyphenated ones split too
     own: set[str] = field(default_factory=set)  # the words of its subject's name and aliases
     distinctive: set[str] = field(default_factory=set)  # of those, the ones no metric uses
 
@@ -149,6 +151,7 @@ class Index:
         }
         self.subject_aliases = subject_aliases
         self._place_patterns: dict[str, re.Pattern[str]] = {}
+        self._naming: dict[tuple[str, str], set[int]] = {}
         self.places = {p.name: p for p in load_places()}
         self.place_names = set(self.places)
         self.place_words = {
@@ -186,6 +189,8 @@ class Index:
                 *subject_aliases.get(group.subject, []), *quotes_by_subject[group.subject],
             ]  # fmt: skip
             group.described = normalize(" ".join([group.metric, *group.facts[0].aliases]))
+            group.quotes = normalize(" ".join(dict.fromkeys(f.quote for f in group.facts)))
+            group.metric_parts = {part for w in content_words(group.metric) for part in [w, *w.split("-")]}
             group.haystack = normalize(" ".join(texts))
             group.haystack += " " + group.haystack.replace("-", " ")  # "China-EU" names "EU" too
         # Words of a thing's name that at most one figure's description also uses ("agreement",
@@ -193,6 +198,10 @@ class Index:
         metric_frequency = Counter(w for g in self.groups for w in {w for p in g.patterns for w in p})
         for group in self.groups:
             group.distinctive = {w for w in group.own - self.place_words if metric_frequency[w] <= 1}
+        self._map_place_mentions()
+        self.by_subject: dict[str, list[int]] = defaultdict(list)
+        for number, group in enumerate(self.groups):
+            self.by_subject[group.subject].append(number)
         self.by_word: dict[str, list[int]] = defaultdict(list)
         for number, group in enumerate(self.groups):
             for word in group.words:
@@ -288,7 +297,7 @@ class Index:
     def contradicts(self, group: Group, words: set[str]) -> bool:
         """Whether the question uses a word its figure's metric excludes ("EU" against "Chinese")."""
         # "China-EU" says EU and "China-ASEAN" says ASEAN: hyphenated words count by their parts too
-        metric = {part for w in content_words(group.metric) for part in [w, *w.split("-")]}
+        metric = group.metric_parts
         words = {part for w in words for part in [w, *w.split("-")]}
         for contrast in self.contrasts:
             asked = words & contrast
@@ -335,26 +344,52 @@ class Index:
     def _names(self, text: str, place: str) -> bool:
         return self.place_pattern(place).search(text) is not None
 
-    def about(self, group: Group, subjects: list[str], words: set[str] | None = None) -> bool:
-        """Whether a group can answer a question naming `subjects`: its subject is one of them,
-        or it is a thing (a railway, a park) that names one of the places asked about."""
-        if group.subject in subjects:
-            return True
-        named_places = [s for s in subjects if s in self.place_names]
-        if group.subject in self.place_names:
-            # Western China's "share of China's land area" names China in its own metric; its
-            # sentence naming a place is not enough (that would answer "patents in China").
-            described = group.described
-            if any(self._names(described, place) for place in named_places):
-                return True
-            # "the events in Xi'an, Baotou and Urumqi": a figure for a list of places answers a
-            # question naming all of them, never one of them alone.
-            quotes = normalize(" ".join(f.quote for f in group.facts))
-            return len(named_places) >= 2 and all(self._names(quotes, place) for place in named_places)
-        # A thing is about a place the question names only if the question also evokes the thing
-        # itself ("the solar farm in Qinghai"), not just words every figure shares ("GI products").
-        evoked = bool(group.distinctive & set(words)) if words is not None else True
-        return evoked and any(self.mentions(group, s, named_places) for s in named_places)
+    def _groups_naming(self, place: str, where: str) -> set[int]:
+        """Groups whose `where` ("described": metric and aliases of a place's figures; "quotes":
+        sentences of a place's figures; "things": anything said of a thing) name a place. Read
+        from maps built with the index, so a question costs set look-ups, not a scan of groups."""
+        return self._naming.get((place, where), set())
+
+    def _map_place_mentions(self) -> None:
+        """One pass of one regex over every group's texts: which places each one names."""
+        forms: dict[str, str] = {}
+        for place in self.place_names:
+            for form in self.place_forms(place):
+                forms.setdefault(normalize(form), place)
+        scanner = re.compile(
+            r"(?<![\w-])(?:" + "|".join(map(re.escape, sorted(forms, key=len, reverse=True))) + r")(?![\w-])"
+        )
+        for number, group in enumerate(self.groups):
+            if group.subject in self.place_names:
+                texts = {"described": group.described, "quotes": group.quotes}
+            else:
+                texts = {"things": group.haystack}
+            for where, text in texts.items():
+                for match in scanner.finditer(text):
+                    self._naming.setdefault((forms[match.group(0)], where), set()).add(number)
+
+    def mentioned_anywhere(self, place: str) -> bool:
+        """Whether any figure is of, or names, a place."""
+        return place in self.subjects or bool(self._groups_naming(place, "things"))
+
+    def eligible(self, subjects: list[str], words: set[str]) -> set[int]:
+        """Groups that can answer a question naming `subjects`: their subject is one of them; or
+        a place's figure whose own description names the place ("share of China's land area");
+        or a figure for a list of places when the question names the whole list; or a thing (a
+        railway, a park) that names a place asked about and that the question evokes."""
+        numbers = {n for s in subjects for n in self.by_subject.get(s, ())}
+        places = [s for s in subjects if s in self.place_names]
+        for place in places:
+            numbers |= self._groups_naming(place, "described")
+        if len(places) >= 2:
+            # "the events in Xi'an, Baotou and Urumqi": all of them, never one alone
+            numbers |= set.intersection(*(self._groups_naming(p, "quotes") for p in places))
+        for place in places:
+            for number in self._groups_naming(place, "things"):
+                group = self.groups[number]
+                if group.distinctive & words and self.mentions(group, place, places):
+                    numbers.add(number)
+        return numbers
 
     def candidates(
         self, words: list[str], want: Want | None, subjects: list[str], previous: list[str] | None = None,
@@ -362,15 +397,12 @@ class Index:
     ) -> list[Candidate]:  # fmt: skip
         """Groups scored against the question's content words, best first."""
         question = set(words)
+        if not question and not subjects:
+            return []  # "and at the end of September 2024?" with nothing to follow: no figure
         numbers = {n for w in question for n in self.by_word.get(w, [])}
-        if not question:
-            numbers = set(range(len(self.groups)))
         if subjects:
-            numbers = {
-                n
-                for n in (numbers or range(len(self.groups)))
-                if self.about(self.groups[n], subjects, question)
-            }
+            eligible = self.eligible(subjects, question)
+            numbers = numbers & eligible if question else eligible
             # "the China-EU meeting in Chengdu": that meeting, not the other one held there
             named = {
                 n
