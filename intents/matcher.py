@@ -341,9 +341,6 @@ class Index:
             self._place_patterns[place] = pattern
         return pattern
 
-    def _names(self, text: str, place: str) -> bool:
-        return self.place_pattern(place).search(text) is not None
-
     def _groups_naming(self, place: str, where: str) -> set[int]:
         """Groups whose `where` ("described": metric and aliases of a place's figures; "quotes":
         sentences of a place's figures; "things": anything said of a thing) name a place. Read
