@@ -90,8 +90,9 @@ from bot.messages import (
 )
 from bot.render import EXAMPLE_QUESTIONS, render_history_html, render_html, render_source_html
 from bot.settings import Settings
-from intents.engine import Engine
+from intents.engine import CONTEXT_TTL_SECONDS, Engine
 from intents.models import Answer, Context
+from intents.text import MAX_QUESTION_CHARS
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -103,17 +104,14 @@ MAX_CONCURRENT_UPDATES = 256
 POLL_TIMEOUT_SECONDS = 10
 # Start-up calls (deleteWebhook / setWebhook) are retried this often before giving up.
 BOOTSTRAP_RETRIES = 3
-# A conversation's follow-up context is forgotten after this long (the engine ignores older
-# context too), and at most this many chats are remembered; the oldest go first.
-CONTEXT_TTL_SECONDS = 30 * 60
+# A conversation's follow-up context is forgotten after the engine's CONTEXT_TTL_SECONDS, and
+# at most this many chats are remembered; the oldest go first.
 MAX_CHATS_REMEMBERED = 10_000
 PRUNE_EVERY_SECONDS = 60
 # Conversation state is written to disk this often (and on shutdown): a crash loses at most
 # this many seconds of follow-up context.
 PERSISTENCE_INTERVAL_SECONDS = 30
-# Questions in the dev and holdout sets are at most 160 characters; 500 leaves room for
-# wordy ones while keeping pasted documents out of the matcher.
-MAX_QUESTION_CHARS = 500
+
 # "facts:<page>:<topic>" must fit Telegram's 64-byte callback data with pages up to 999.
 MAX_TOPIC_BYTES = InlineKeyboardButtonLimit.MAX_CALLBACK_DATA - len("facts:999:")
 MAX_INLINE_RESULTS = 5

@@ -40,7 +40,7 @@ AMBIGUITY_MARGIN = 0.04
 MAX_SUGGESTIONS = 3
 # A figure is offered as a close thing only if it explains some of the question this well.
 MIN_SUGGESTION_SCORE = 0.25
-BACK_REFERENCE = re.compile(r"\b(?:that|it|this|those|these|they|them|its|their)\b")
+
 # Words pointing back at the time of the figure just given.
 THAT_TIME = re.compile(
     r"\b(?:at that time|at the time|back then|by then|then|that year|that date|in that period)\b"
@@ -225,7 +225,7 @@ class Engine:
         ]  # fmt: skip
         if rivals and not slots.subjects and all(r.group.subject != best.group.subject for r in rivals):
             rivals = []  # the same figure for other places: answer for the main subject
-        if rivals and previous and BACK_REFERENCE.search(slots.text):
+        if rivals and previous and _refers_back(slots.text):
             # "by what percent did they grow?": the one that shares most with the figure before
             options = [best, *rivals]
             overlap = [len(c.group.words & set(previous)) for c in options]
@@ -490,8 +490,7 @@ def _is_smalltalk(text: str) -> bool:
 def _is_followup(text: str, words: list[str], slots: Slots, subjects: set[str]) -> bool:
     vocabulary = load_vocabulary()
     opening = any(re.match(rf"{re.escape(cue)}\b", text) for cue in vocabulary.followups)
-    references = {w.lower() for w in vocabulary.back_references}
-    refers_back = bool(set(re.findall(r"[a-z']+", text)) & references)
+    refers_back = _refers_back(text)
     said_something = bool(words or slots.subjects or slots.periods or slots.want or slots.latest)
     if not said_something and not opening:
         return False  # "ok", "lol", "<b>hi</b>": nothing to follow up with
@@ -523,3 +522,9 @@ def asked_label(period: QuestionPeriod) -> str:
     if period.value.startswith("*-"):
         return calendar.month_name[int(period.value[2:])]
     return period_label(period.value)
+
+
+def _refers_back(text: str) -> bool:
+    """Whether a question points back at the previous figure ("that", "it", "the same")."""
+    words = set(re.findall(r"[a-z']+", text))
+    return any(set(reference.lower().split()) <= words for reference in load_vocabulary().back_references)

@@ -9,8 +9,8 @@ from functools import cache
 
 from intents.vocabulary import load_vocabulary
 
-# Longer than this and the rest of a message is not read: no question is this long, and
-# capping keeps the per-question cost bounded whatever a user pastes in.
+# Longer than this and the rest of a message is not read: questions in the project's sets are
+# at most 160 characters, and the cap keeps pasted documents out of the matcher.
 MAX_QUESTION_CHARS = 500
 # Control and format characters (zero-width spaces, direction marks, BOMs): never meaningful.
 INVISIBLE = re.compile(
