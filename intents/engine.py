@@ -271,7 +271,9 @@ class Engine:
         if want == "change":
             words = [w for w in words if w != "growth"]  # "increase", "grew": the change itself
         asked = set(self.index.content(slots.text))  # its own words, place names too: "EU ones"
-        candidates = self.index.candidates(words, want, slots.subjects, previous, asked)
+        candidates = self.index.candidates(
+            words, want, slots.subjects, previous, asked, self.index.narrowed(slots.text)
+        )
         candidates = [c for c in candidates if self.index.unit_fits(c.group, slots.text)]
         if slots.periods:
             for candidate in candidates:

@@ -15,7 +15,7 @@ from rapidfuzz import fuzz, process
 from facts.models import Fact
 from facts.places import find_places, load_places
 from intents.slots import SubjectFinder
-from intents.text import WORD, content_words, normalize, stopwords, words
+from intents.text import WORD, canonical_text, content_words, normalize, stem, stopwords, words
 from intents.vocabulary import Want, load_intents, load_vocabulary
 
 # Unit words a question may name, and the fact unit each means.
@@ -87,6 +87,8 @@ class Group:
     metric_parts: set[str] = field(default_factory=set)  # metric words, hyphenated ones split too
     own: set[str] = field(default_factory=set)  # the words of its subject's name and aliases
     distinctive: set[str] = field(default_factory=set)  # of those, the ones no metric uses
+    varieties: set[str] = field(default_factory=set)  # words making it one variety of a figure
+    base: set[str] = field(default_factory=set)  # and the figure's other words ("design patents")
 
     @property
     def metric(self) -> str:
@@ -225,6 +227,8 @@ class Index:
             known |= {w for phrase in [canonical, *variants] for w in words(normalize(phrase))}
         for cues in vocabulary.wants.values():
             known |= {w for cue in cues for w in words(normalize(cue))}
+        self.narrowing = self._narrowing_words(vocabulary.narrowing, light)
+        known |= self.narrowing  # "expired" is a word of its own, not a misspelt "exported"
         self.known_words = frozenset(known)
         self.contrasts = [
             frozenset(w for word in c for w in content_words(word)) for c in vocabulary.contrasts
@@ -234,6 +238,48 @@ class Index:
             self.known_by_letter[word[0]].append(word)
         self.subject_finder = SubjectFinder(self._subject_names(facts, subject_aliases))
         self.subjects = {f.subject for f in facts}
+
+    def _narrowing_words(self, curated: list[str], light: set[str]) -> frozenset[str]:
+        """The vocabulary's narrowing words, and the words that make a figure one of three or
+        more varieties the table counts ("pending", "pledged", "valid" design patents). Each
+        group keeps its own variety words: a question must name them to get its figure."""
+
+        def variety_splits(metric: list[str]) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+            # one or two words before a base of two or more: "pledged | design patents"
+            return [(tuple(metric[:n]), tuple(metric[n:])) for n in range(1, min(3, len(metric) - 1))]
+
+        metrics = {number: content_words(group.metric) for number, group in enumerate(self.groups)}
+        varieties: dict[tuple[str, ...], set[tuple[str, ...]]] = defaultdict(set)
+        for metric in metrics.values():
+            varieties[tuple(metric)].add(())
+            for prefix, base in variety_splits(metric):
+                varieties[base].add(prefix)
+        learned: set[str] = set()
+        for number, group in enumerate(self.groups):
+            group.varieties = {
+                w
+                for prefix, base in variety_splits(metrics[number])
+                if len(varieties[base]) >= 3
+                for w in prefix
+                if w not in light and w not in self.place_words
+            }
+            learned |= group.varieties
+            group.base = set(metrics[number]) - group.varieties - light if group.varieties else set()
+        return frozenset({w for text in curated for w in words(normalize(text))} | learned)
+
+    def narrowed(self, text: str) -> set[str]:
+        """The narrowing words a question uses. A stopword ("new") narrows only right before a
+        word that matters ("new trademarks", not "the new figure")."""
+        tokens = [stem(w) for w in words(canonical_text(text))]
+        stop = stopwords()
+        found = set()
+        for number, token in enumerate(tokens):
+            if token not in self.narrowing:
+                continue
+            following = tokens[number + 1] if number + 1 < len(tokens) else ""
+            if token not in stop or (following and following not in stop and not following.isdigit()):
+                found.add(token)
+        return found
 
     def _subject_names(self, facts: list[Fact], subject_aliases: dict[str, list[str]]) -> dict[str, str]:
         names: dict[str, str] = {}
@@ -390,7 +436,7 @@ class Index:
 
     def candidates(
         self, words: list[str], want: Want | None, subjects: list[str], previous: list[str] | None = None,
-        asked: set[str] | None = None,
+        asked: set[str] | None = None, narrowed: set[str] | frozenset[str] = frozenset(),
     ) -> list[Candidate]:  # fmt: skip
         """Groups scored against the question's content words, best first."""
         question = set(words)
@@ -411,11 +457,16 @@ class Index:
             numbers = {n for n in numbers if self.groups[n].kind in KINDS_FOR_WANT[want]}
         question_weight = sum(self.weight.get(w, self.unknown_weight) for w in question)
         named_things = [s for s in subjects if s not in self.place_names]
+        asked_parts = {part for w in (asked or question) | narrowed for part in [w, *w.split("-")]}
         scored = []
         for number in numbers:
             group = self.groups[number]
             if self.contradicts(group, asked or question):
                 continue
+            if narrowed - group.words - group.metric_parts - group.own:
+                continue  # "pending invention patents" are not the valid ones...
+            if group.varieties - asked_parts or (group.base and not group.base & asked_parts):
+                continue  # ...and "design patents" are not only the pending ones, nor patent examiners
             if group.kind in ASKED_ONLY_KINDS and want not in ASKED_ONLY_KINDS[group.kind]:
                 continue  # a share or a growth rate only answers a question that asks for one
             shared = question & group.words

@@ -29,6 +29,7 @@ class Vocabulary(BaseModel):
     light_words: list[str]
     uncovered_topics: list[str]
     contrasts: list[list[str]]
+    narrowing: list[str]
     smalltalk: list[str]
 
 

@@ -43,6 +43,8 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
         ("which edition of the China-ASEAN Heads of IP Offices Meeting is in Xi'an?", 16),
         ("GI output value of the west in dollars", 60360000000),
         ("How many Chinese GIs are protected under the China-EU agreement?", 100),
+        ("How many foreign markets has Helan Mountain wine reached?", 40),
+        ("what is the new figure for patents in the west?", 531000),
     ],
 )
 def test_answers_with_the_cited_figure(engine: Engine, question: str, value: float) -> None:
@@ -81,6 +83,13 @@ def test_answers_with_the_cited_figure(engine: Engine, question: str, value: flo
         "valid invention patents in western China a year before September 2024",
         "what share of national patents does western China hold?",
         "Where was the China-EU Heads of IP Offices meeting held last year?",
+        # words that narrow a figure to a part of it: the releases give only the whole
+        "how many pending invention patents does western China have?",
+        "how many expired invention patents in the west?",
+        "how many foreign invention patents does western China have?",
+        "how many new trademarks were registered in western China?",
+        "how many rural GI products in western China?",
+        "how many design patents did the China-Laos railway get?",
     ],
 )
 def test_says_it_has_no_such_figure_rather_than_another(engine: Engine, question: str) -> None:
@@ -201,3 +210,27 @@ def test_unanswered_questions_are_recorded_as_misses(db_path: Path) -> None:
     engine.answer("Patents in Tibet ")
     engine.answer("valid invention patents in western China")
     assert engine.misses() == [("patents in tibet", 2)]
+
+
+def test_varieties_of_a_figure_are_told_apart_once_a_release_brings_them(tmp_path: Path) -> None:
+    release = tmp_path / "sichuan-design-patents.txt"
+    release.write_text(
+        "---\ntitle: Sichuan design patents, first half of 2025\npublisher: Sichuan IP Service Center\n"
+        "date: 2025-07-20\n---\n"
+        "As of June 2025, Sichuan had 23,456 valid design patents.\n"
+        "The province also had 12,345 pending design patents as of June 2025.\n"
+        "Sichuan had 3,456 pledged design patents as of June 2025.\n",
+        encoding="utf-8",
+    )
+    path = tmp_path / "facts.db"
+    ingest(path, [release])
+    engine = Engine.load(path, today=lambda: TODAY, record_misses=False)
+    for question, value in [
+        ("how many pledged design patents does Sichuan have?", 3456),
+        ("pending design patents in sichuan", 12345),
+        ("how many design patents does Sichuan have?", 23456),  # the valid ones, as for the west
+        ("how many licensed design patents does Sichuan have?", None),  # a variety it lacks
+    ]:
+        answer = engine.answer(question)
+        stated = [f.value for f in answer.facts]
+        assert stated == ([value] if value else []), (question, render_plain(answer))
