@@ -192,6 +192,47 @@ async def test_malformed_button_data_gets_no_apology(app: Any, stub: BotApiStub,
     assert not any("went wrong" in call.text for call in replies(stub))
 
 
+PATHS = [
+    "../../../../etc/passwd",
+    "/etc/shadow",
+    "..\\..\\windows\\system32",
+    "~/.ssh/id_rsa",
+    "file:///etc/hosts",
+]
+
+
+async def test_paths_typed_by_users_are_only_text_and_open_no_file(
+    app: Any, stub: BotApiStub, worker: EngineWorker, tmp_path: Path
+) -> None:
+    """No user input names a file: questions, commands (admin ones too), buttons and inline
+    queries with paths in them get ordinary replies; no file appears under the data folders and
+    none changes but the database (its misses table) and the chat state."""
+    folders = [worker.engine.db_path.parent, tmp_path]
+
+    def snapshot() -> dict[Path, tuple[int, int]]:
+        return {
+            p: (p.stat().st_size, p.stat().st_mtime_ns) for f in folders for p in f.rglob("*") if p.is_file()
+        }
+
+    before = snapshot()
+    for path in PATHS:
+        for text in [path, f"/ask {path}", f"/facts {path}", f"/sources {path}", f"patents in {path}"]:
+            await feed(app, stub.message(text))
+        for command in ["/reload", "/misses", "/stats"]:
+            await feed(app, stub.message(f"{command} {path}", chat_id=ADMIN))
+        await feed(app, stub.inline_query(path))
+        await feed(app, stub.callback(f"fact:{path}", replies(stub)[0]))
+        await feed(app, stub.callback(f"src:{path}", replies(stub)[0]))
+    assert not any("went wrong" in call.text for call in replies(stub))
+    assert not any("root:" in call.text for call in [*replies(stub), *stub.sent("editMessageText")])
+    after = snapshot()
+    assert after.keys() <= before.keys() | {tmp_path / "state.pickle"}
+    written = {worker.engine.db_path, tmp_path / "state.pickle"}
+    assert {p: v for p, v in after.items() if p not in written} == {
+        p: v for p, v in before.items() if p not in written
+    }
+
+
 # --- Commands --------------------------------------------------------------------------------
 
 
