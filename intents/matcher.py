@@ -81,7 +81,7 @@ class Group:
     patterns: list[list[str]]  # each a list of content words
     words: set[str] = field(default_factory=set)
     label: str = ""
-    haystack: str = ""  # normalized subject, metric, aliases and quotes of the subject's facts
+    haystack: str = ""  # normalized metric and aliases, hyphenated words also split
     described: str = ""  # normalized metric and aliases
     quotes: str = ""  # normalized sentences of its own facts
     metric_parts: set[str] = field(default_factory=set)  # metric words, hyphenated ones split too
@@ -101,12 +101,6 @@ class Group:
     @property
     def kind(self) -> str:
         return self.facts[0].kind
-
-    def mentions(self, pattern: re.Pattern[str]) -> bool:
-        """Whether the group's subject, metric, aliases or quotes name a place (any of its
-        written forms, as `Index.place_pattern` gives them): Xi'an in the exchange center's
-        name, Qinghai in the park's sentence."""
-        return pattern.search(self.haystack) is not None
 
 
 def place_lists(text: str) -> list[set[str]]:
@@ -185,16 +179,17 @@ class Index:
         quotes_by_subject: dict[str, set[str]] = defaultdict(set)
         for fact in facts:
             quotes_by_subject[fact.subject].add(fact.quote)
+        # What is said of each subject, once per subject: joined into every one of its groups,
+        # a subject with 1,000 figures would cost 1,000 copies of its sentences.
+        self.subject_texts: dict[str, str] = {}
+        for subject, quotes in quotes_by_subject.items():
+            text = normalize(" ".join([subject, *subject_aliases.get(subject, []), *sorted(quotes)]))
+            self.subject_texts[subject] = text + " " + text.replace("-", " ")  # "China-EU" names "EU" too
         for group in self.groups:
-            texts = [
-                group.subject, group.metric, *group.facts[0].aliases,
-                *subject_aliases.get(group.subject, []), *quotes_by_subject[group.subject],
-            ]  # fmt: skip
             group.described = normalize(" ".join([group.metric, *group.facts[0].aliases]))
             group.quotes = normalize(" ".join(dict.fromkeys(f.quote for f in group.facts)))
             group.metric_parts = {part for w in content_words(group.metric) for part in [w, *w.split("-")]}
-            group.haystack = normalize(" ".join(texts))
-            group.haystack += " " + group.haystack.replace("-", " ")  # "China-EU" names "EU" too
+            group.haystack = group.described + " " + group.described.replace("-", " ")
         # Words of a thing's name that at most one figure's description also uses ("agreement",
         # "park"), unlike "GI" or "patent": they show a question is about that thing.
         metric_frequency = Counter(w for g in self.groups for w in {w for p in g.patterns for w in p})
@@ -367,7 +362,10 @@ class Index:
         names the whole list: the figure is for all of them, not for one alone."""
         if group.subject == place:
             return True
-        if not group.mentions(self.place_pattern(place)):
+        # its subject, metric, aliases or its subject's sentences name it: Xi'an in the exchange
+        # center's name, Qinghai in the park's sentence
+        pattern = self.place_pattern(place)
+        if not (pattern.search(group.haystack) or pattern.search(self.subject_texts[group.subject])):
             return False
         if named is None:
             return True
@@ -406,7 +404,7 @@ class Index:
             if group.subject in self.place_names:
                 texts = {"described": group.described, "quotes": group.quotes}
             else:
-                texts = {"things": group.haystack}
+                texts = {"things": group.haystack + " " + self.subject_texts[group.subject]}
             for where, text in texts.items():
                 for match in scanner.finditer(text):
                     self._naming.setdefault((forms[match.group(0)], where), set()).add(number)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 
 from intents.vocabulary import load_vocabulary
 
@@ -67,6 +67,12 @@ def words(text: str) -> list[str]:
 
 def content_words(text: str) -> list[str]:
     """The meaningful words of a text: canonical, stemmed, without stopwords or bare numbers."""
+    return list(_content_words(text))
+
+
+@lru_cache(maxsize=65_536)
+def _content_words(text: str) -> tuple[str, ...]:
+    # cached: a table of 100,000 facts repeats a few hundred metric phrases across its places
     stop = stopwords()
     result = []
     for word in words(canonical_text(text)):
@@ -74,4 +80,4 @@ def content_words(text: str) -> list[str]:
         if word in stop or stemmed in stop or word.isdigit():
             continue
         result.append(stemmed)
-    return result
+    return tuple(result)
