@@ -8,7 +8,9 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -72,27 +74,38 @@ KINDS_FOR_WANT: dict[str, set[str]] = {
 TYPO_CUTOFF = 80
 
 
-@dataclass
+@dataclass(slots=True)  # slots: a table of 100,000 facts has tens of thousands of groups
 class Group:
     """One figure over time: the facts with the same metric and subject."""
 
     key: tuple[str, str]
     facts: list[Fact]
     patterns: list[list[str]]  # each a list of content words
-    words: set[str] = field(default_factory=set)
-    label: str = ""
-    haystack: str = ""  # normalized metric and aliases, hyphenated words also split
-    described: str = ""  # normalized metric and aliases
-    quotes: str = ""  # normalized sentences of its own facts
-    metric_parts: set[str] = field(default_factory=set)  # metric words, hyphenated ones split too
-    own: set[str] = field(default_factory=set)  # the words of its subject's name and aliases
-    distinctive: set[str] = field(default_factory=set)  # of those, the ones no metric uses
-    varieties: set[str] = field(default_factory=set)  # words making it one variety of a figure
-    base: set[str] = field(default_factory=set)  # and the figure's other words ("design patents")
+    words: frozenset[str] = frozenset()
+    metric_parts: frozenset[str] = frozenset()  # metric words, hyphenated ones split too
+    own: frozenset[str] = frozenset()  # the words of its subject's name and aliases
+    distinctive: frozenset[str] = frozenset()  # of those, the ones no metric uses
+    varieties: frozenset[str] = frozenset()  # words making it one variety of a figure
+    base: frozenset[str] = frozenset()  # and the figure's other words ("design patents")
 
     @property
     def metric(self) -> str:
         return self.key[0]
+
+    @property
+    def label(self) -> str:
+        return f"{self.metric} — {self.subject}"
+
+    @property
+    def described(self) -> str:
+        """Its metric and aliases, normalized."""
+        return normalize(" ".join([self.metric, *self.facts[0].aliases]))
+
+    @property
+    def haystack(self) -> str:
+        """The same with hyphenated words split too: "China-EU" names "EU"."""
+        described = self.described
+        return described + " " + described.replace("-", " ")
 
     @property
     def subject(self) -> str:
@@ -101,6 +114,20 @@ class Group:
     @property
     def kind(self) -> str:
         return self.facts[0].kind
+
+
+EMPTY: frozenset[str] = frozenset()
+
+
+def frozen(items: Iterable[str]) -> frozenset[str]:
+    """A frozen set, the one shared empty set when empty (most groups' are)."""
+    return frozenset(items) or EMPTY
+
+
+@lru_cache(maxsize=65_536)
+def metric_parts(metric: str) -> frozenset[str]:
+    """A metric's words, hyphenated ones split too; one shared set per metric phrase."""
+    return frozenset(part for w in content_words(metric) for part in [w, *w.split("-")])
 
 
 def place_lists(text: str) -> list[set[str]]:
@@ -172,9 +199,8 @@ class Index:
             # names it; its words still count when a question uses them loosely ("the park").
             own_words = {w for s in subject_words for w in content_words(s)}
             patterns = [p for p in ([w for w in p if w not in own_words] for p in patterns) if p] or patterns
-            group = Group(key, group_facts, patterns, {w for p in patterns for w in p} | own_words)
-            group.label = f"{metric} — {subject}"
-            group.own = own_words
+            group = Group(key, group_facts, patterns, frozenset({w for p in patterns for w in p} | own_words))
+            group.own = frozen(own_words)
             self.groups.append(group)
         quotes_by_subject: dict[str, set[str]] = defaultdict(set)
         for fact in facts:
@@ -186,15 +212,12 @@ class Index:
             text = normalize(" ".join([subject, *subject_aliases.get(subject, []), *sorted(quotes)]))
             self.subject_texts[subject] = text + " " + text.replace("-", " ")  # "China-EU" names "EU" too
         for group in self.groups:
-            group.described = normalize(" ".join([group.metric, *group.facts[0].aliases]))
-            group.quotes = normalize(" ".join(dict.fromkeys(f.quote for f in group.facts)))
-            group.metric_parts = {part for w in content_words(group.metric) for part in [w, *w.split("-")]}
-            group.haystack = group.described + " " + group.described.replace("-", " ")
+            group.metric_parts = metric_parts(group.metric)
         # Words of a thing's name that at most one figure's description also uses ("agreement",
         # "park"), unlike "GI" or "patent": they show a question is about that thing.
         metric_frequency = Counter(w for g in self.groups for w in {w for p in g.patterns for w in p})
         for group in self.groups:
-            group.distinctive = {w for w in group.own - self.place_words if metric_frequency[w] <= 1}
+            group.distinctive = frozen(w for w in group.own - self.place_words if metric_frequency[w] <= 1)
         self._map_place_mentions()
         self.by_subject: dict[str, list[int]] = defaultdict(list)
         for number, group in enumerate(self.groups):
@@ -251,15 +274,17 @@ class Index:
                 varieties[base].add(prefix)
         learned: set[str] = set()
         for number, group in enumerate(self.groups):
-            group.varieties = {
-                w
-                for prefix, base in variety_splits(metrics[number])
-                if len(varieties[base]) >= 3
-                for w in prefix
-                if w not in light and w not in self.place_words
-            }
+            group.varieties = frozen(
+                {
+                    w
+                    for prefix, base in variety_splits(metrics[number])
+                    if len(varieties[base]) >= 3
+                    for w in prefix
+                    if w not in light and w not in self.place_words
+                }
+            )
             learned |= group.varieties
-            group.base = set(metrics[number]) - group.varieties - light if group.varieties else set()
+            group.base = frozen(set(metrics[number]) - group.varieties - light) if group.varieties else EMPTY
         return frozenset({w for text in curated for w in words(normalize(text))} | learned)
 
     def narrowed(self, text: str) -> set[str]:
@@ -402,7 +427,8 @@ class Index:
         )
         for number, group in enumerate(self.groups):
             if group.subject in self.place_names:
-                texts = {"described": group.described, "quotes": group.quotes}
+                quotes = normalize(" ".join(dict.fromkeys(f.quote for f in group.facts)))
+                texts = {"described": group.described, "quotes": quotes}
             else:
                 texts = {"things": group.haystack + " " + self.subject_texts[group.subject]}
             for where, text in texts.items():
