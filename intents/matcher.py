@@ -28,7 +28,7 @@ QUESTION_UNITS: dict[str, str | tuple[str, ...]] = {
     "kwh": "kWh", "kilowatt-hours": "kWh", "kilowatt hours": "kWh", "square kilometers": "square kilometers",
     "square kilometres": "square kilometers", "sq km": "square kilometers", "square km": "square kilometers", "km2": "square kilometers",
     "hectares": "hectares", "yuan": "yuan", "rmb": "yuan", "dollars": "USD", "usd": "USD", "us$": "USD",
-    "euros": "EUR",
+    "euros": "EUR", "worth": ("yuan", "USD", "EUR"),  # "what was that worth?" asks for money
 }  # fmt: skip
 TIME_WORDS = frozenset(
     """last this next previous prior end start first second third fourth half quarter quarters year years month

@@ -15,7 +15,7 @@ from tests.conftest import TESTS
 
 TODAY = dt.date(2026, 11, 21)
 # At most 1 in 100 questions may get a wrong figure (the bar); measured: 0 on dev and
-# held-out sets 1-4, 2 of 183 on held-out set 5 (its first run had 4).
+# held-out sets 1-4, 2 of 183 on held-out set 5 and 2 of 202 on set 6 (first runs: 4 each).
 WRONG_RATE_BAR = 0.011
 
 
@@ -115,6 +115,10 @@ def test_says_it_has_no_such_figure_rather_than_another(engine: Engine, question
         [("How fast did western China's GDP grow in 2023?", 5.5), ("and the national average?", 5.2)],
         [("How many Chinese GIs are protected under the China-EU agreement?", 100), ("and EU ones?", 96)],
         [("How big is the Talatan solar park?", 600), ("how many sheep are there?", None)],
+        [
+            ("How many liters of Helan Mountain wine did European areas import?", 228000),
+            ("what was that worth?", None),
+        ],
     ],
     ids=[
         "guangxi-value",
@@ -123,6 +127,7 @@ def test_says_it_has_no_such_figure_rather_than_another(engine: Engine, question
         "gdp-national",
         "gi-eu",
         "park-sheep",
+        "wine-worth",
     ],
 )
 def test_follow_ups_use_the_conversation(engine: Engine, dialogue: list[tuple[str, float | None]]) -> None:
@@ -171,6 +176,7 @@ def test_question_set_accuracy_stays_above_the_bar(engine: Engine) -> None:
         "holdout3": 0.91,
         "holdout4": 0.92,
         "holdout5": 0.85,
+        "holdout6": 0.87,  # first run 88.1% with 4 wrong figures; 88.6% and 2 wrong after fixes
     }
     for name, bar in ((f"{stem}.jsonl", bar) for stem, bar in bars.items()):
         report = evaluate(engine, load_cases(TESTS / "questions" / name))
