@@ -142,9 +142,6 @@ class EngineWorker:
     def __init__(self, db_path: Path) -> None:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ipfacts-engine")
         self.engine: Engine = self._executor.submit(Engine.load, db_path).result()
-        # Inline queries arrive keystroke by keystroke: their half-typed questions are not
-        # recorded as misses.
-        self.inline_engine: Engine = self._executor.submit(Engine.load, db_path, record_misses=False).result()
 
     async def run(self, function: Callable[..., T], *args: Any) -> T:
         """`function(*args)` on the engine thread."""
@@ -152,7 +149,6 @@ class EngineWorker:
 
     def reload(self) -> int:
         """Re-read the fact table (on the engine thread, via `run`)."""
-        self.inline_engine.reload()
         return self.engine.reload()
 
     def close(self) -> None:
@@ -368,7 +364,8 @@ async def answer_question(
 def inline_answers(engine: Engine, question: str) -> list[Answer]:
     """Up to MAX_INLINE_RESULTS answers for an inline query: the answer itself, the figure's
     other periods, then the close figures a "Did you mean" would offer."""
-    first = engine.answer(question)
+    # Inline queries arrive keystroke by keystroke: half-typed questions are not misses.
+    first = engine.answer(question, record_miss=False)
     answers = [first] if first.answered else []
     for fact_id in [f.id for f in first.history] + [s.fact_id for s in first.suggestions]:
         if len(answers) >= MAX_INLINE_RESULTS:
@@ -571,7 +568,7 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
             button=InlineQueryResultsButton(text="Too many questions — wait a minute", start_parameter="help"),
         )  # fmt: skip
         return
-    answers = await state.worker.run(inline_answers, state.worker.inline_engine, text[:MAX_QUESTION_CHARS])
+    answers = await state.worker.run(inline_answers, state.engine, text[:MAX_QUESTION_CHARS])
     results = [inline_result(answer) for answer in answers]
     missing = (
         None

@@ -140,10 +140,11 @@ class Engine:
 
     # --- answering ------------------------------------------------------------------------
 
-    def answer(self, question: str, context: Context | None = None) -> Answer:
-        """The reply to one question; `context` is what the conversation said before."""
+    def answer(self, question: str, context: Context | None = None, record_miss: bool = True) -> Answer:
+        """The reply to one question; `context` is what the conversation said before.
+        `record_miss=False` for half-typed questions (inline queries, keystroke by keystroke)."""
         result = self._answer(question[:MAX_QUESTION_CHARS], context)
-        if not result.answered and result.kind in {"unknown", "clarify"}:
+        if record_miss and not result.answered and result.kind in {"unknown", "clarify"}:
             self._record_miss(result)
         result.score = round(result.score, 3)
         if result.context.metric is None and context is not None:

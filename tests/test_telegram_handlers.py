@@ -364,6 +364,9 @@ async def test_inline_mode_returns_up_to_five_answers(
     assert len({r["id"] for r in results}) == len(results)
     assert empty.params["results"] == [] and empty.params["button"]["start_parameter"] == "help"
     assert unknown.params["results"] == [] and "button" in unknown.params
+    # typed keystroke by keystroke: a half-typed inline question is not a miss to fix
+    assert "how many sheep are there" not in dict(worker.engine.misses())
+
 
 
 async def test_picked_inline_results_are_not_taken_for_questions(app: Any, stub: BotApiStub) -> None:
