@@ -15,7 +15,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,6 +54,7 @@ BASES = [
 METRICS = [(f"{modifier} {base}", unit) for modifier in MODIFIERS for base, unit in BASES]
 MONTHS = ["March", "June", "September", "December"]
 PERIODS_PER_FIGURE = 3
+YEARS = range(2010, 2026)
 
 
 @dataclass(frozen=True)
@@ -67,15 +68,21 @@ class Figure:
 def figures(count: int, seed: int = 7) -> list[Figure]:
     """`count` facts' worth of distinct figures, spread over metrics and places at random."""
     rng = random.Random(seed)
-    places = [p.name for p in load_places() if p.kind in {"province", "city"}]
+    places = sorted({p.name for p in load_places() if p.kind in {"province", "city"}})
     pairs = [(metric, place) for metric in METRICS for place in places]
     rng.shuffle(pairs)
     needed = -(-count // PERIODS_PER_FIGURE)
-    chosen = [pairs[i % len(pairs)] for i in range(needed)]
-    return [
-        Figure(metric, unit, place, tuple(sorted(rng.sample(range(2015, 2026), PERIODS_PER_FIGURE))))
-        for (metric, unit), place in chosen
-    ]
+    # Past ~34,000 figures a (metric, place) comes round again: it gets other years, so no year
+    # of a figure is stated twice with two values.
+    years: dict[tuple[tuple[str, str], str], list[int]] = defaultdict(list)
+    chosen = []
+    for number in range(needed):
+        pair = pairs[number % len(pairs)]
+        free = [y for y in YEARS if y not in years[pair]]
+        picked = sorted(rng.sample(free, PERIODS_PER_FIGURE))
+        years[pair] += picked
+        chosen.append((pair, picked))
+    return [Figure(metric, unit, place, tuple(picked)) for ((metric, unit), place), picked in chosen]
 
 
 def synthetic(count: int, seed: int = 7) -> tuple[list[Fact], dict[str, Source], dict[tuple, int]]:
@@ -141,14 +148,14 @@ def questions(
 ) -> list[tuple[str, float | None]]:
     """Half the project's real questions, half synthetic: about a figure in the table (in a year
     it has, some misspelt) or one it lacks (another year or place), with the expected value."""
-    places = [p.name for p in load_places() if p.kind in {"province", "city"}]
+    places = sorted({p.name for p in load_places() if p.kind in {"province", "city"}})
     asked = rng.sample(real, min(count // 2, len(real)))
     known = sorted(values)
     while len(asked) < count:
         if known and rng.random() < 0.6:
             metric, place, year = rng.choice(known)
         else:
-            (metric, _), place, year = rng.choice(METRICS), rng.choice(places), rng.randrange(2015, 2026)
+            (metric, _), place, year = rng.choice(METRICS), rng.choice(places), rng.choice(YEARS)
         question = f"how many {metric} did {place} have in {year}?"
         if rng.random() < 0.2:
             question = question.replace("patents", "patnets").replace("trademarks", "trademakrs")
