@@ -368,7 +368,6 @@ async def test_inline_mode_returns_up_to_five_answers(
     assert "how many sheep are there" not in dict(worker.engine.misses())
 
 
-
 async def test_picked_inline_results_are_not_taken_for_questions(app: Any, stub: BotApiStub) -> None:
     await feed(app, stub.message("<b>531,000</b> — valid invention patents", via_bot=BOT))
     assert replies(stub) == []
