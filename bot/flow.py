@@ -4,7 +4,9 @@
   own updates one at a time and in the order they arrived (a custom `BaseUpdateProcessor`).
 - `RetryingRateLimiter`: python-telegram-bot's `AIORateLimiter` (Telegram's flood limits,
   retries after `RetryAfter`), which also retries a request that failed on `TimedOut` or a
-  `NetworkError`, so a reply is not lost to a short network hiccup.
+  `NetworkError`, so a reply is not lost to a short network hiccup; a message only when it
+  certainly was not carried out (never sent, or answered with a server error), so none is
+  delivered twice.
 - `QuestionLimiter`: how many questions one user may ask a minute.
 """
 
@@ -18,8 +20,9 @@ from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
+import httpx
 from telegram import Update
-from telegram.error import BadRequest, NetworkError, TimedOut
+from telegram.error import BadRequest, NetworkError, TelegramError, TimedOut
 from telegram.ext import AIORateLimiter, BaseUpdateProcessor
 
 log = logging.getLogger(__name__)
@@ -32,6 +35,11 @@ RETRY_DELAYS = (0.5, 1.0, 2.0)
 # flood limits, which Telegram states for messages ("typing…" is not a message).
 BEST_EFFORT_ENDPOINTS = frozenset({"sendChatAction"})
 SENDING_PREFIXES = ("send", "answer", "edit", "forward", "copy")
+# httpx errors raised before any byte of the request was written: the connection could not be
+# opened, or no pooled connection was free. After that, a dropped connection
+# (RemoteProtocolError "Server disconnected without sending a response", ReadError) or a read
+# time-out looks the same whether or not Telegram carried the request out.
+NOT_SENT_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 # Telegram allows a bot "about 30 messages a second" overall. The limiter keeps that average
 # over a 2-second window rather than python-telegram-bot's default 1 second: a crowd of up to
 # 60 people asking at the same instant is answered at once instead of queued (with 30 per
@@ -96,8 +104,23 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         """Nothing to free: every lock is gone once its chat's updates are done."""
 
 
+def may_have_been_carried_out(error: NetworkError) -> bool:
+    """Whether the request that failed with `error` may have reached Telegram and been carried
+    out: False when it was never sent, or when Telegram answered with an error status (5xx: the
+    request failed); True when the connection failed after the request was written."""
+    cause = error.__cause__
+    if isinstance(cause, NOT_SENT_ERRORS):
+        return False
+    if isinstance(error, TimedOut):
+        return True
+    # python-telegram-bot raises a bare NetworkError (or one caused by an unreadable body) for
+    # an error status, and chains the transport's exception for a connection that failed.
+    return not (cause is None or isinstance(cause, TelegramError))
+
+
 class RetryingRateLimiter(AIORateLimiter):
-    """AIORateLimiter that also retries requests failing on TimedOut or NetworkError."""
+    """AIORateLimiter that also retries requests failing on TimedOut or NetworkError: any
+    read, but a send only if it certainly was not carried out."""
 
     def __init__(self, retry_delays: tuple[float, ...] = RETRY_DELAYS, **limits: Any) -> None:
         limits.setdefault("max_retries", MAX_FLOOD_RETRIES)
@@ -123,13 +146,15 @@ class RetryingRateLimiter(AIORateLimiter):
             except BadRequest:
                 raise  # the request itself is wrong; sending it again cannot help
             except NetworkError as error:  # TimedOut is a NetworkError too
-                # A timed-out send may well have reached Telegram: sending it again could
-                # deliver the answer twice. Only reads and connection failures are retried.
-                if delay is None or (isinstance(error, TimedOut) and endpoint.startswith(SENDING_PREFIXES)):
+                # A send that timed out or lost its connection may well have reached Telegram:
+                # sending it again could deliver the answer twice.
+                if delay is None or (
+                    endpoint.startswith(SENDING_PREFIXES) and may_have_been_carried_out(error)
+                ):
                     raise
                 log.warning(
-                    "%s failed (%s); retrying in %.1f s (attempt %d of %d)",
-                    endpoint, type(error).__name__, delay, attempt + 2, len(self.retry_delays) + 1,
+                    "%s failed (%s: %s); retrying in %.1f s (attempt %d of %d)",
+                    endpoint, type(error).__name__, error, delay, attempt + 2, len(self.retry_delays) + 1,
                 )  # fmt: skip
                 await asyncio.sleep(delay)
         raise AssertionError("unreachable")  # pragma: no cover

@@ -62,7 +62,7 @@ from telegram.ext import (
 from telegram.request import HTTPXRequest
 
 from bot import health
-from bot.flow import ChatOrderedProcessor, QuestionLimiter, RetryingRateLimiter
+from bot.flow import ChatOrderedProcessor, QuestionLimiter, RetryingRateLimiter, may_have_been_carried_out
 from bot.messages import (
     ADMIN_COMMANDS,
     ADMIN_ONLY,
@@ -100,6 +100,14 @@ T = TypeVar("T")
 # Updates processed at once across all chats (python-telegram-bot's default for
 # `concurrent_updates=True`); one chat's updates still run one after another.
 MAX_CONCURRENT_UPDATES = 256
+# Bot API requests in flight at once (getUpdates has a connection of its own); the others wait
+# their turn. Telegram takes 30 messages a second: at a 300 ms round trip that is 9 requests in
+# flight, and 16 leaves room for "typing…" actions and a crowd asking at once. More costs CPU:
+# httpcore checks every pooled connection, with two system calls each, on every request. On one
+# core of a 2-core VM (benchmarks/telegram_throughput.py, flood limiter off, several runs each),
+# python-telegram-bot's default of 256 connections answered 189-219 updates/s; 32 in flight
+# 201-332, 16 300-388, 8 342-467.
+MAX_REQUESTS_IN_FLIGHT = 16
 # Long-polling timeout: Telegram holds getUpdates open this long when there is nothing new.
 POLL_TIMEOUT_SECONDS = 10
 # Start-up calls (deleteWebhook / setWebhook) are retried this often before giving up.
@@ -585,6 +593,11 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.warning("getting updates failed: %s", context.error)
         return
     update_id = update.update_id if isinstance(update, Update) else None
+    if isinstance(context.error, NetworkError) and may_have_been_carried_out(context.error):
+        # The connection failed after the reply was written: it may well have been delivered,
+        # and an apology would then be a second message for one question.
+        log.warning("update %s: the reply may or may not have been delivered: %s", update_id, context.error)
+        return
     log.error("failed to handle update %s", update_id, exc_info=context.error)
     if not isinstance(update, Update) or isinstance(context.error, Forbidden) or update.inline_query:
         return
@@ -668,6 +681,19 @@ class HeartbeatRequest(HTTPXRequest):
         return code, payload
 
 
+class BoundedRequest(HTTPXRequest):
+    """The connection for every Bot API call but getUpdates: at most `slots` requests in flight,
+    the others waiting their turn in order, so the connection pool stays small."""
+
+    def __init__(self, slots: int, **options: Any) -> None:
+        super().__init__(connection_pool_size=slots, **options)
+        self._slots = asyncio.Semaphore(slots)
+
+    async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        async with self._slots:
+            return await super().do_request(*args, **kwargs)
+
+
 def build_application(
     settings: Settings, token: str, worker: EngineWorker
 ) -> Application[Any, Any, Any, Any, Any, Any]:
@@ -683,6 +709,7 @@ def build_application(
         .token(token)
         .base_url(settings.api_base_url)
         .concurrent_updates(processor)
+        .request(BoundedRequest(MAX_REQUESTS_IN_FLIGHT))
         .rate_limiter(RetryingRateLimiter())
         .persistence(persistence)
         .defaults(

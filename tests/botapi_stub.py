@@ -4,7 +4,19 @@ from Telegram and no internet.
 It answers the methods the bot uses (getMe, deleteWebhook, setWebhook, getUpdates with long
 polling, sendMessage, sendChatAction, answerCallbackQuery, answerInlineQuery, setMyCommands,
 editMessageText), records every call, lets a test enqueue user updates and wait for the
-bot's calls, and can fail or delay a method to test retries and graceful shutdown.
+bot's calls, and injects the faults a bot meets on the way to Telegram:
+
+- `fail`: an error answer (502, 500, 429 Too Many Requests with `retry_after`);
+- `drop`: the connection is closed without an answer, before the request is carried out or
+  after (a sendMessage dropped after is delivered all the same). The bot sees the same thing
+  in both cases, httpx's RemoteProtocolError "Server disconnected without sending a response";
+- `delay`: a slow answer;
+- `outage`: the server is unreachable for a while (connections refused: httpx's ConnectError),
+  from just after it hands the bot a batch of updates;
+- `hold`: calls wait until the test lets them go (graceful shutdown with a reply in flight).
+
+A getUpdates fault strikes the next call that has updates to return, so it always hits a batch;
+other methods' faults strike their next call. Faults of one method strike in the order queued.
 
     with BotApiStub() as stub:
         stub.enqueue(stub.message("How many GIs does Guangxi have?"))
@@ -16,11 +28,14 @@ from __future__ import annotations
 import contextlib
 import itertools
 import json
+import socket
 import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -35,11 +50,15 @@ MAX_POLL_SECONDS = 10.0
 
 @dataclass
 class Call:
-    """One request the bot made: the method, its decoded parameters and when it arrived."""
+    """One request the bot made: the method, its decoded parameters, when it arrived and
+    whether it was carried out (a sendMessage that was is a message delivered)."""
 
     method: str
     params: dict[str, Any]
     at: float = field(default_factory=time.monotonic)
+    fault: str | None = None  # the fault that struck it, if any
+    fault_drop: str | None = None  # "before" or "after" if its connection was dropped
+    carried_out: bool = True  # False if a fault stopped it (an error answer, a drop before)
 
     @property
     def chat_id(self) -> int | None:
@@ -57,6 +76,37 @@ class Call:
         return [button for row in markup.get("inline_keyboard", []) for button in row]
 
 
+@dataclass(frozen=True)
+class Fault:
+    """One injected fault: an error `status` (with its JSON `body`), a dropped connection
+    (`drop` "before" or "after" the request is carried out), or a `delay` in seconds."""
+
+    kind: str
+    status: int = 0
+    body: dict[str, Any] = field(default_factory=dict)
+    drop: str | None = None
+    delay: float = 0.0
+
+
+@dataclass
+class Reply:
+    """What the server does with one request: answer (after `delay` seconds) or close the
+    connection without answering (`drop`); `close` ends a kept-alive connection after it."""
+
+    status: int = 200
+    body: dict[str, Any] = field(default_factory=dict)
+    delay: float = 0.0
+    drop: bool = False
+    close: bool = False
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    # socketserver's default listen backlog of 5 resets connections when hundreds of chats'
+    # replies open connections at once; the resets would be the stub's failures, not the bot's.
+    request_queue_size = 1024
+
+
 class BotApiStub:
     """The server; use it as a context manager."""
 
@@ -70,14 +120,21 @@ class BotApiStub:
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
         self._chats: dict[int, dict[str, Any]] = {}
-        self._failures: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+        self._faults: dict[str, list[Fault]] = {}
         self._holds: dict[str, threading.Event] = {}
         self._stopping = False
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="botapi-stub", daemon=True
-        )
+        self._stopped = threading.Event()
+        self.counts: Counter[str] = Counter()  # calls carried out, by method (getUpdates aside)
+        self.injected: Counter[tuple[str, str]] = Counter()  # faults that struck, by method and kind
+        self.dropped: list[Call] = []  # requests whose connection was dropped, carried out or not
+        self.enqueued_at: dict[int, float] = {}  # update_id -> time.monotonic() of enqueue
+        self._outage_seconds: float | None = None
+        self._outage_timer: threading.Timer | None = None
+        self._connections: dict[socket.socket, bool] = {}  # open connections -> busy with a request
+        self._handler_class = self._handler()
+        self._server = self._listen(("127.0.0.1", 0))
+        self._port = int(self._server.server_address[1])
+        self._thread = self._serving_thread(self._server)
 
     # --- life cycle ------------------------------------------------------------------------
 
@@ -85,21 +142,35 @@ class BotApiStub:
         self._thread.start()
         return self
 
+    def _listen(self, address: tuple[str, int]) -> _Server:
+        return _Server(address, self._handler_class)
+
+    @staticmethod
+    def _serving_thread(server: ThreadingHTTPServer) -> threading.Thread:
+        return threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="botapi-stub", daemon=True
+        )
+
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
 
     def stop(self) -> None:
         with self._changed:
             self._stopping = True
+            self._stopped.set()
             self._changed.notify_all()
+            if self._outage_timer is not None:
+                self._outage_timer.cancel()
+            server, self._server = self._server, None
         for event in self._holds.values():
             event.set()
-        self._server.shutdown()
-        self._server.server_close()
+        if server is not None:
+            server.shutdown()
+            server.server_close()
 
     @property
     def port(self) -> int:
-        return int(self._server.server_address[1])
+        return self._port
 
     @property
     def base_url(self) -> str:
@@ -110,11 +181,18 @@ class BotApiStub:
 
     def enqueue(self, update: dict[str, Any]) -> int:
         """Queue an update for the bot's next getUpdates; returns its update_id."""
+        return self.enqueue_many([update])[0]
+
+    def enqueue_many(self, updates: list[dict[str, Any]]) -> list[int]:
+        """Queue updates at once, in order; returns their update_ids."""
         with self._changed:
-            update = {"update_id": next(self._update_ids), **update}
-            self._updates.append(update)
+            now = time.monotonic()
+            numbered = [{"update_id": next(self._update_ids), **update} for update in updates]
+            for update in numbered:
+                self.enqueued_at[update["update_id"]] = now
+            self._updates.extend(numbered)
             self._changed.notify_all()
-        return int(update["update_id"])
+        return [int(update["update_id"]) for update in numbered]
 
     def pending(self) -> list[dict[str, Any]]:
         """Updates not yet confirmed by the bot."""
@@ -122,12 +200,44 @@ class BotApiStub:
             return [u for u in self._updates if u["update_id"] >= self._confirmed]
 
     def fail(self, method: str, status: int = 502, times: int = 1, retry_after: int | None = None) -> None:
-        """Answer the next `times` calls of `method` with an error (429 with `retry_after`)."""
+        """Answer the next `times` calls of `method` with an error (429 with `retry_after`); the
+        request is not carried out."""
         body: dict[str, Any] = {"ok": False, "error_code": status, "description": f"stub failure {status}"}
         if retry_after is not None:
             body["parameters"] = {"retry_after": retry_after}
+        self._queue(method, Fault(f"status {status}", status=status, body=body), times)
+
+    def drop(self, method: str, when: str = "before", times: int = 1) -> None:
+        """Close the connection of the next `times` calls of `method` without an answer, `when`
+        "before" the request is carried out (no message is sent) or "after" it (the message is
+        delivered; a getUpdates batch is handed out and lost on the way). Either way the request
+        is in `dropped`."""
+        if when not in ("before", "after"):
+            raise ValueError(f"when must be 'before' or 'after', not {when!r}")
+        self._queue(method, Fault(f"dropped {when} processing", drop=when), times)
+
+    def delay(self, method: str, seconds: float, times: int = 1) -> None:
+        """Carry out the next `times` calls of `method` but answer them `seconds` late."""
+        self._queue(method, Fault("slow", delay=seconds), times)
+
+    def outage(self, seconds: float) -> None:
+        """Right after the next getUpdates that hands out updates, refuse every connection for
+        `seconds`: the listening socket is closed and kept-alive connections are shut, so the
+        bot's next requests fail to connect (they certainly did not reach the server)."""
         with self._changed:
-            self._failures.setdefault(method, []).extend([(status, body)] * times)
+            self._outage_seconds = seconds
+
+    def _queue(self, method: str, fault: Fault, times: int) -> None:
+        with self._changed:
+            self._faults.setdefault(method, []).extend([fault] * times)
+
+    def faults_left(self) -> dict[str, int]:
+        """Queued faults that have not struck yet, by method (an outage counts under getUpdates)."""
+        with self._changed:
+            left = {method: len(faults) for method, faults in self._faults.items() if faults}
+            if self._outage_seconds is not None:
+                left["getUpdates"] = left.get("getUpdates", 0) + 1
+            return left
 
     def hold(self, method: str) -> threading.Event:
         """Hold calls of `method` until the returned event is set (they are recorded at once)."""
@@ -154,6 +264,17 @@ class BotApiStub:
                     )
                 self._changed.wait(remaining)
 
+    def wait_until(self, condition: Callable[[], bool], timeout: float, what: str) -> None:
+        """Wait at most `timeout` seconds for `condition()` (checked whenever a call arrives);
+        TimeoutError saying `what` was awaited otherwise."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while not condition():
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise TimeoutError(f"not seen in {timeout} s: {what}")
+                self._changed.wait(min(remaining, 0.5))
+
     def sent(self, method: str, chat_id: int | None = None, since: int = 0) -> list[Call]:
         """Calls of `method` so far (to `chat_id`), from the `since`-th call on."""
         with self._changed:
@@ -162,6 +283,11 @@ class BotApiStub:
                 for c in self.calls[since:]
                 if c.method == method and (chat_id is None or c.chat_id == chat_id)
             ]
+
+    def delivered(self, method: str = "sendMessage", chat_id: int | None = None) -> list[Call]:
+        """Calls of `method` that were carried out (for sendMessage: messages delivered), even if
+        the connection was then dropped before the bot heard so."""
+        return [c for c in self.sent(method, chat_id) if c.carried_out]
 
     def mark(self) -> int:
         """The number of calls so far: pass it as `since` to see only what comes next."""
@@ -270,56 +396,165 @@ class BotApiStub:
             protocol_version = "HTTP/1.1"
             disable_nagle_algorithm = True  # headers and body go out as separate writes
 
+            def setup(self) -> None:
+                super().setup()
+                stub._track(self.connection, busy=False)
+
+            def parse_request(self) -> bool:
+                stub._track(self.connection, busy=True)  # the request line is in: no longer idle
+                return super().parse_request()
+
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length) if length else b""
-                status, body = stub._serve(self.path, self.headers.get("Content-Type") or "", raw)
-                payload = json.dumps(body).encode()
-                self.send_response(status)
+                reply = stub._serve(self.path, self.headers.get("Content-Type") or "", raw)
+                if reply.delay:
+                    stub._stopped.wait(reply.delay)
+                if reply.drop:  # no answer: socketserver closes the connection after this
+                    self.close_connection = True
+                    return
+                payload = json.dumps(reply.body).encode()
+                self.send_response(reply.status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(payload)))
+                if reply.close:
+                    self.send_header("Connection", "close")
                 self.end_headers()
                 with contextlib.suppress(ConnectionError):  # the client gave up (a cancelled poll)
                     self.wfile.write(payload)
+                stub._track(self.connection, busy=False)
 
             do_GET = do_POST
+
+            def finish(self) -> None:
+                stub._untrack(self.connection)
+                super().finish()
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass  # quiet: the recorded calls are the log
 
         return Handler
 
-    def _serve(self, path: str, content_type: str, raw: bytes) -> tuple[int, dict[str, Any]]:
+    def _track(self, connection: socket.socket, busy: bool) -> None:
+        with self._changed:
+            self._connections[connection] = busy
+
+    def _untrack(self, connection: socket.socket) -> None:
+        with self._changed:
+            self._connections.pop(connection, None)
+
+    def _serve(self, path: str, content_type: str, raw: bytes) -> Reply:
         prefix = f"/bot{self.token}/"
         if not path.startswith("/bot") or "/" not in path[4:]:
-            return 404, {"ok": False, "error_code": 404, "description": "Not Found"}
+            return Reply(404, {"ok": False, "error_code": 404, "description": "Not Found"})
         if not path.startswith(prefix):
-            return 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
+            return Reply(401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
         method = path[len(prefix) :].split("?")[0]
-        params = _decode(content_type, raw)
-        call = Call(method, params)
+        call = Call(method, _decode(content_type, raw))
+        if method == "getUpdates":
+            return self._serve_updates(call)
         with self._changed:
-            if method != "getUpdates":
-                self.calls.append(call)
-            failures = self._failures.get(method)
-            failure = failures.pop(0) if failures else None
+            fault = self._strike(call)
+            self.calls.append(call)
+            if call.carried_out:
+                self.counts[method] += 1
             self._changed.notify_all()
-        if failure:
-            return failure
+        if fault is not None and fault.status:
+            return Reply(fault.status, fault.body)
+        if fault is not None and fault.drop == "before":
+            return Reply(drop=True)
         hold = self._holds.get(method)
         if hold is not None:
             hold.wait(timeout=MAX_POLL_SECONDS)
         result = self._result(call)
         if result is None:
-            return 404, {"ok": False, "error_code": 404, "description": "Not Found: method not found"}
-        return 200, {"ok": True, "result": result}
+            return Reply(404, {"ok": False, "error_code": 404, "description": "Not Found: method not found"})
+        return Reply(
+            200,
+            {"ok": True, "result": result},
+            delay=fault.delay if fault else 0.0,
+            drop=call.fault_drop == "after",
+        )
+
+    def _strike(self, call: Call) -> Fault | None:
+        """The next fault queued for the call's method, if any, noted on the call (lock held)."""
+        faults = self._faults.get(call.method)
+        if not faults:
+            return None
+        fault = faults.pop(0)
+        call.fault = fault.kind
+        call.fault_drop = fault.drop
+        call.carried_out = not fault.status and fault.drop != "before"
+        self.injected[(call.method, fault.kind)] += 1
+        if fault.drop:
+            self.dropped.append(call)
+        return fault
+
+    def _serve_updates(self, call: Call) -> Reply:
+        """getUpdates with long polling; a fault strikes only a call that has updates to return
+        (dropped before or after, the bot's next call, with the same offset, gets them again)."""
+        offset = int(call.params.get("offset") or 0)
+        timeout = min(float(call.params.get("timeout") or 0), MAX_POLL_SECONDS)
+        limit = int(call.params.get("limit") or 100)
+        deadline = time.monotonic() + timeout
+        outage = None
+        with self._changed:
+            # Telegram forgets the updates below the offset as soon as a request carries it; a
+            # batch handed out is forgotten only when a later request's offset confirms it.
+            self._confirmed = max(self._confirmed, offset)
+            self._updates = [u for u in self._updates if u["update_id"] >= self._confirmed]
+            while not self._updates and not self._stopping:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    break
+                self._changed.wait(remaining)
+            batch = self._updates[:limit]
+            fault = self._strike(call) if batch else None
+            if batch and fault is None and self._outage_seconds is not None:
+                outage, self._outage_seconds = self._outage_seconds, None
+                self.injected[("getUpdates", "outage (connections refused)")] += 1
+        if fault is not None and fault.status:
+            return Reply(fault.status, fault.body)
+        if fault is not None and fault.drop == "before":
+            return Reply(drop=True)
+        if outage is not None:
+            self._begin_outage(outage)
+        return Reply(
+            200, {"ok": True, "result": batch}, delay=fault.delay if fault else 0.0,
+            drop=call.fault_drop == "after", close=outage is not None,
+        )  # fmt: skip
+
+    def _begin_outage(self, seconds: float) -> None:
+        """Refuse connections for `seconds`: close the listening socket and shut the kept-alive
+        connections waiting for their next request (the bot finds them closed and reconnects)."""
+        with self._changed:
+            server, self._server = self._server, None
+            idle = [connection for connection, busy in self._connections.items() if not busy]
+        if server is None:
+            return
+        server.shutdown()
+        server.server_close()
+        for connection in idle:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+        with self._changed:
+            if not self._stopping:
+                self._outage_timer = threading.Timer(seconds, self._end_outage)
+                self._outage_timer.daemon = True
+                self._outage_timer.start()
+
+    def _end_outage(self) -> None:
+        with self._changed:
+            if self._stopping:
+                return
+            self._server = self._listen(("127.0.0.1", self._port))
+            thread = self._serving_thread(self._server)
+        thread.start()
 
     def _result(self, call: Call) -> Any:
         method, params = call.method, call.params
         if method == "getMe":
             return BOT
-        if method == "getUpdates":
-            return self._get_updates(params)
         if method == "setWebhook":
             self.webhook = params
             return True
@@ -343,20 +578,6 @@ class BotApiStub:
                 message["reply_markup"] = params["reply_markup"]
             return message
         return None
-
-    def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
-        offset = int(params.get("offset") or 0)
-        timeout = min(float(params.get("timeout") or 0), MAX_POLL_SECONDS)
-        deadline = time.monotonic() + timeout
-        with self._changed:
-            self._confirmed = max(self._confirmed, offset)
-            self._updates = [u for u in self._updates if u["update_id"] >= self._confirmed]
-            while not self._updates and not self._stopping:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    break
-                self._changed.wait(remaining)
-            return list(self._updates[: int(params.get("limit") or 100)])
 
 
 def _decode(content_type: str, raw: bytes) -> dict[str, Any]:
