@@ -6,7 +6,6 @@ Run: python benchmarks/startup_memory.py [SIZES...]   (default: 100000)"""
 
 from __future__ import annotations
 
-import os
 import shutil
 import signal
 import statistics
@@ -24,7 +23,7 @@ from scale import synthetic
 from facts.ingest import ingest
 from facts.releases import bundled_sources
 from facts.store import build_database, load_facts, write_database
-from tests.botapi_stub import TOKEN, BotApiStub
+from tests.botapi_stub import BotApiStub
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTION = "how many valid invention patents does western China have?"
@@ -63,18 +62,10 @@ def build_per_release(folder: Path) -> tuple[float, float]:
 
 def serve_peak_rss(db: Path, folder: Path) -> tuple[float, float, int]:
     """Seconds to the first answer and peak RSS (MB) of `ipfacts serve` over `db`, and its facts."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("IPFACTS_")}
-    env |= {
-        "IPFACTS_BOT_TOKEN": TOKEN,
-        "IPFACTS_DB": str(db),
-        "IPFACTS_STATE_FILE": str(folder / "state.pickle"),
-        "IPFACTS_HEARTBEAT_FILE": str(folder / "heartbeat"),
-        "IPFACTS_LOG_LEVEL": "WARNING",
-    }
-    with BotApiStub() as stub:
-        env["IPFACTS_API_BASE_URL"] = stub.base_url
+    with BotApiStub() as stub, (folder / "serve.log").open("wb") as log:
+        env = stub.serve_environment(folder, db, log_level="WARNING")
         started = time.monotonic()  # the clock the stub stamps calls with
-        process = subprocess.Popen([ipfacts(), "serve"], env=env, cwd=folder, stderr=subprocess.PIPE)
+        process = subprocess.Popen([ipfacts(), "serve"], env=env, cwd=folder, stdout=log, stderr=log)
         try:
             for number in range(20):
                 stub.enqueue(stub.message(QUESTION, chat_id=1000 + number))

@@ -44,7 +44,7 @@ sys.path.insert(0, str(ROOT))
 from bot.render import render_html  # noqa: E402
 from facts.store import build_database  # noqa: E402
 from intents.engine import Engine  # noqa: E402
-from tests.botapi_stub import TOKEN, BotApiStub  # noqa: E402
+from tests.botapi_stub import BotApiStub  # noqa: E402
 
 DIALOGUES = (
     ("How many GIs does Guangxi have?", "and western China?", "what about in 2024?", "and Guangxi?", "and western China?"),
@@ -126,17 +126,9 @@ def pin(cpu: int | None) -> tuple[int | None, str]:
 
 
 def start_bot(stub: BotApiStub, folder: Path, db: Path, core: int | None, flood_limit: bool, per_user: int) -> subprocess.Popen[bytes]:  # fmt: skip
-    env = {k: v for k, v in os.environ.items() if not k.startswith("IPFACTS_")}
-    env |= {
-        "IPFACTS_BOT_TOKEN": TOKEN,
-        "IPFACTS_API_BASE_URL": stub.base_url,
-        "IPFACTS_DB": str(db),
-        "IPFACTS_STATE_FILE": str(folder / "state.pickle"),
-        "IPFACTS_HEARTBEAT_FILE": str(folder / "heartbeat"),
-        "IPFACTS_LOG_LEVEL": "WARNING",
-        "IPFACTS_QUESTIONS_PER_MINUTE": str(max(20, per_user * 2)),
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
-    }
+    env = stub.serve_environment(
+        folder, db, log_level="WARNING", questions_per_minute=str(max(20, per_user * 2))
+    )
     if core is not None:
         env["BENCH_CPU"] = str(core)
     if not flood_limit:

@@ -28,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import json
+import os
 import socket
 import threading
 import time
@@ -38,8 +39,10 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
+PROJECT = Path(__file__).resolve().parent.parent
 TOKEN = "123456789:TEST-stub-token_not-a-real-one"
 BOT = {"id": 4242, "is_bot": True, "first_name": "ipfacts", "username": "ipfacts_test_bot"}
 # Parameters the Bot API takes as text: never JSON-decoded, even when they look like numbers.
@@ -176,6 +179,21 @@ class BotApiStub:
     def base_url(self) -> str:
         """What IPFACTS_API_BASE_URL is set to: the token is appended by the client."""
         return f"http://127.0.0.1:{self.port}/bot"
+
+    def serve_environment(self, folder: Path, db: Path, **settings: str) -> dict[str, str]:
+        """The environment for an `ipfacts serve` process using this stub: the caller's, without
+        any IPFACTS_* of its own, with the database, state files in `folder`, the project on
+        PYTHONPATH, and `settings` as IPFACTS_<NAME> (e.g. log_level="DEBUG")."""
+        env = {k: v for k, v in os.environ.items() if not k.startswith("IPFACTS_")}
+        return env | {
+            "IPFACTS_BOT_TOKEN": self.token,
+            "IPFACTS_API_BASE_URL": self.base_url,
+            "IPFACTS_DB": str(db),
+            "IPFACTS_STATE_FILE": str(folder / "state.pickle"),
+            "IPFACTS_HEARTBEAT_FILE": str(folder / "heartbeat"),
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT), os.environ.get("PYTHONPATH")])),
+            **{f"IPFACTS_{name.upper()}": value for name, value in settings.items()},
+        }
 
     # --- what a test does ------------------------------------------------------------------
 

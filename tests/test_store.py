@@ -13,7 +13,7 @@ from facts.errors import IntegrityError
 from facts.ingest import ingest
 from facts.models import Fact
 from facts.releases import bundled_sources
-from facts.store import build_database, check_integrity, load_facts, search_facts
+from facts.store import build_database, check_integrity, load_facts, search_facts, write_database
 
 
 def digest(path: Path) -> str:
@@ -50,7 +50,7 @@ def test_failed_build_leaves_the_previous_database_untouched(
     assert [p.name for p in db_path.parent.iterdir() if p.name.startswith(".ipfacts-")] == []
 
 
-def test_integrity_check_refuses_a_quote_not_in_the_source() -> None:
+def test_integrity_check_refuses_a_quote_not_in_the_source(db_path: Path) -> None:
     source = bundled_sources()[0]
     good = Fact(
         id="x-1", source_id=source.id, metric="m", subject="s", value=531000, unit="patents",
@@ -62,6 +62,11 @@ def test_integrity_check_refuses_a_quote_not_in_the_source() -> None:
         check_integrity([good.model_copy(update={"quote": "had 532,000 valid"})], {source.id: source})
     with pytest.raises(IntegrityError, match="does not contain"):
         check_integrity([good.model_copy(update={"figure": "7.006 million"})], {source.id: source})
+    # and writing the database checks it too, before touching the file
+    before = digest(db_path)
+    with pytest.raises(IntegrityError, match="not verbatim"):
+        write_database(db_path, [source], [good.model_copy(update={"quote": "had 532,000 valid"})])
+    assert digest(db_path) == before
 
 
 def test_ingest_stores_a_new_release_and_a_second_ingest_is_a_no_op(db_path: Path, release_dir: Path) -> None:

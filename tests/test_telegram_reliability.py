@@ -16,13 +16,11 @@ again only in the first case, so no answer is ever delivered twice."""
 from __future__ import annotations
 
 import asyncio
-import os
 import shutil
-import subprocess
-import sys
 import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from telegram.error import NetworkError
@@ -36,7 +34,6 @@ from intents.engine import Engine
 from tests.botapi_stub import TOKEN, BotApiStub
 from tests.test_telegram_serve import START_SECONDS, Bot
 
-ROOT = Path(__file__).resolve().parent.parent
 QUICK_RETRIES = (0.1, 0.2, 0.4)
 
 
@@ -307,23 +304,8 @@ UNTHROTTLED = (
 class UnthrottledBot(Bot):
     """`Bot` (the serve process of test_telegram_serve) without the overall flood limiter."""
 
-    def __init__(self, stub: BotApiStub, folder: Path, db: Path, **settings: str) -> None:
-        self.log = folder / f"serve-{time.monotonic_ns()}.log"
-        env = {k: v for k, v in os.environ.items() if not k.startswith("IPFACTS_")}
-        env |= {
-            "IPFACTS_BOT_TOKEN": TOKEN,
-            "IPFACTS_API_BASE_URL": stub.base_url,
-            "IPFACTS_DB": str(db),
-            "IPFACTS_STATE_FILE": str(folder / "state.pickle"),
-            "IPFACTS_HEARTBEAT_FILE": str(folder / "heartbeat"),
-            "PYTHONPATH": str(ROOT),
-            **{f"IPFACTS_{k.upper()}": v for k, v in settings.items()},
-        }
-        self.terminated = False
-        with self.log.open("wb") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "-c", UNTHROTTLED, "serve"], cwd=folder, env=env, stdout=log, stderr=log
-            )
+    SETTINGS: ClassVar[dict[str, str]] = {}
+    LAUNCH = ("-c", UNTHROTTLED)
 
 
 def test_two_hundred_users_asking_at_once_each_get_their_own_answers_and_follow_ups(

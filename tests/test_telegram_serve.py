@@ -4,7 +4,6 @@ token, no internet; every wait has a timeout."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import signal
 import socket
@@ -13,6 +12,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from click.testing import CliRunner
@@ -24,7 +24,6 @@ from bot.render import render_html, render_source_html
 from intents.engine import Engine
 from tests.botapi_stub import BOT, TOKEN, BotApiStub
 
-ROOT = Path(__file__).resolve().parent.parent
 QUESTION = "How many GIs does western China have?"
 FOLLOW_UPS = ("and Guangxi?", "and what's their output value?")
 START_SECONDS = 20.0
@@ -53,23 +52,18 @@ def engine(bot_db: Path, tmp_path: Path) -> Engine:
 class Bot:
     """`python -m bot serve` in a subprocess, its log in a file."""
 
+    # the most talkative level still must not show the token
+    SETTINGS: ClassVar[dict[str, str]] = {"log_level": "DEBUG"}
+    # how the process is started: the command line before "serve"
+    LAUNCH = ("-m", "bot")
+
     def __init__(self, stub: BotApiStub, folder: Path, db: Path, *args: str, **settings: str) -> None:
         self.log = folder / f"serve-{time.monotonic_ns()}.log"
-        env = {k: v for k, v in os.environ.items() if not k.startswith("IPFACTS_")}
-        env |= {
-            "IPFACTS_BOT_TOKEN": TOKEN,
-            "IPFACTS_API_BASE_URL": stub.base_url,
-            "IPFACTS_DB": str(db),
-            "IPFACTS_STATE_FILE": str(folder / "state.pickle"),
-            "IPFACTS_HEARTBEAT_FILE": str(folder / "heartbeat"),
-            "IPFACTS_LOG_LEVEL": "DEBUG",  # the most talkative level still must not show the token
-            "PYTHONPATH": str(ROOT),
-            **{f"IPFACTS_{k.upper()}": v for k, v in settings.items()},
-        }
+        env = stub.serve_environment(folder, db, **(self.SETTINGS | settings))
         self.terminated = False
         with self.log.open("wb") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "bot", "serve", *args], cwd=folder, env=env, stdout=log, stderr=log
+                [sys.executable, *self.LAUNCH, "serve", *args], cwd=folder, env=env, stdout=log, stderr=log
             )
 
     def terminate(self) -> None:
