@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from collections.abc import Callable
@@ -302,7 +303,7 @@ def _answer_fact_json(fact: Fact, source: Source) -> dict[str, Any]:
 
 def fact_json(fact: Fact, source: Source) -> dict[str, Any]:
     """A fact as a JSON object, with its source's title, publisher and date."""
-    data = fact.model_dump()
+    data = dataclasses.asdict(fact)
     data["source_title"] = source.title
     data["publisher"] = source.publisher
     data["published"] = source.published

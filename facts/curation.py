@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from functools import cache
 from importlib import resources
 
@@ -63,8 +64,8 @@ def apply_curation(facts: list[Fact], curation: Curation) -> list[Fact]:
         if correction.drop:
             continue
         changes = correction.model_dump(exclude={"figure", "drop", "aliases"}, exclude_none=True)
-        changes["aliases"] = [*fact.aliases, *correction.aliases]
-        curated.append(fact.model_copy(update=changes))
+        changes["aliases"] = (*fact.aliases, *correction.aliases)
+        curated.append(dataclasses.replace(fact, **changes))
     return curated
 
 

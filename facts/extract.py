@@ -3,6 +3,7 @@ verbatim sentence it stands in. Pure functions; no I/O."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -168,7 +169,7 @@ def _distinguish_namesakes(facts: list[Fact]) -> list[Fact]:
         over_time = earlier and earlier.period_text and fact.period_text and earlier.period != fact.period
         other_currency = earlier and earlier.period == fact.period and earlier.unit != fact.unit
         if earlier and not over_time and not other_currency:
-            fact = fact.model_copy(update={"metric": _metric_in_context(fact)})
+            fact = dataclasses.replace(fact, metric=_metric_in_context(fact))
         seen.setdefault((fact.metric.lower(), fact.subject), fact)
         result.append(fact)
     return result

@@ -103,9 +103,8 @@ class Group:
 
     @property
     def haystack(self) -> str:
-        """The same with hyphenated words split too: "China-EU" names "EU"."""
-        described = self.described
-        return described + " " + described.replace("-", " ")
+        """The same, searched for places loosely: "China-EU" names "EU"."""
+        return loose(self.described)
 
     @property
     def subject(self) -> str:
@@ -119,6 +118,13 @@ class Group:
 EMPTY: frozenset[str] = frozenset()
 
 
+def loose(text: str) -> str:
+    """Normalized text with hyphens made spaces, the form place names are looked for in what is
+    said of a thing: "China-EU" names "EU", and "China-Laos" is "China Laos". One copy, not the
+    text and its unhyphenated twin (a subject's sentences are the index's largest part)."""
+    return text.replace("-", " ")
+
+
 def frozen(items: Iterable[str]) -> frozenset[str]:
     """A frozen set, the one shared empty set when empty (most groups' are)."""
     return frozenset(items) or EMPTY
@@ -128,6 +134,12 @@ def frozen(items: Iterable[str]) -> frozenset[str]:
 def metric_parts(metric: str) -> frozenset[str]:
     """A metric's words, hyphenated ones split too; one shared set per metric phrase."""
     return frozenset(part for w in content_words(metric) for part in [w, *w.split("-")])
+
+
+def whole_words(forms: Iterable[str]) -> re.Pattern[str]:
+    """One regex finding any of the forms as whole words, the longest first."""
+    alternatives = "|".join(map(re.escape, sorted(forms, key=len, reverse=True)))
+    return re.compile(r"(?<![\w-])(?:" + alternatives + r")(?![\w-])")
 
 
 def place_lists(text: str) -> list[set[str]]:
@@ -210,7 +222,7 @@ class Index:
         self.subject_texts: dict[str, str] = {}
         for subject, quotes in quotes_by_subject.items():
             text = normalize(" ".join([subject, *subject_aliases.get(subject, []), *sorted(quotes)]))
-            self.subject_texts[subject] = text + " " + text.replace("-", " ")  # "China-EU" names "EU" too
+            self.subject_texts[subject] = loose(text)
         for group in self.groups:
             group.metric_parts = metric_parts(group.metric)
         # Words of a thing's name that at most one figure's description also uses ("agreement",
@@ -401,12 +413,11 @@ class Index:
         return True
 
     def place_pattern(self, place: str) -> re.Pattern[str]:
-        """One regex for every written form of a place, compiled once. Whole words only:
-        "China-EU list" does not name China, "China's land area" does."""
+        """One regex for every written form of a place, compiled once, for `loose` texts. Whole
+        words only: "China's land area" names China, "Chinese" does not."""
         pattern = self._place_patterns.get(place)
         if pattern is None:
-            forms = sorted({normalize(form) for form in self.place_forms(place)}, key=len, reverse=True)
-            pattern = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, forms)) + r")(?![\w-])")
+            pattern = whole_words({loose(normalize(form)) for form in self.place_forms(place)})
             self._place_patterns[place] = pattern
         return pattern
 
@@ -419,21 +430,23 @@ class Index:
     def _map_place_mentions(self) -> None:
         """One pass of one regex over every group's texts: which places each one names."""
         forms: dict[str, str] = {}
+        loose_forms: dict[str, str] = {}
         for place in self.place_names:
             for form in self.place_forms(place):
                 forms.setdefault(normalize(form), place)
-        scanner = re.compile(
-            r"(?<![\w-])(?:" + "|".join(map(re.escape, sorted(forms, key=len, reverse=True))) + r")(?![\w-])"
-        )
+                loose_forms.setdefault(loose(normalize(form)), place)
+        # A place's figures: "China-EU list" does not name China. A thing: as `mentions` reads it.
+        scanner, loose_scanner = whole_words(forms), whole_words(loose_forms)
         for number, group in enumerate(self.groups):
             if group.subject in self.place_names:
                 quotes = normalize(" ".join(dict.fromkeys(f.quote for f in group.facts)))
-                texts = {"described": group.described, "quotes": quotes}
+                texts = {"described": (group.described, scanner, forms), "quotes": (quotes, scanner, forms)}
             else:
-                texts = {"things": group.haystack + " " + self.subject_texts[group.subject]}
-            for where, text in texts.items():
-                for match in scanner.finditer(text):
-                    self._naming.setdefault((forms[match.group(0)], where), set()).add(number)
+                text = group.haystack + " " + self.subject_texts[group.subject]
+                texts = {"things": (text, loose_scanner, loose_forms)}
+            for where, (text, finder, named) in texts.items():
+                for match in finder.finditer(text):
+                    self._naming.setdefault((named[match.group(0)], where), set()).add(number)
 
     def mentioned_anywhere(self, place: str) -> bool:
         """Whether any figure is of, or names, a place."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from pathlib import Path
 
@@ -59,13 +60,13 @@ def test_integrity_check_refuses_a_quote_not_in_the_source(db_path: Path) -> Non
     )  # fmt: skip
     check_integrity([good], {source.id: source})
     with pytest.raises(IntegrityError, match="not verbatim"):
-        check_integrity([good.model_copy(update={"quote": "had 532,000 valid"})], {source.id: source})
+        check_integrity([dataclasses.replace(good, quote="had 532,000 valid")], {source.id: source})
     with pytest.raises(IntegrityError, match="does not contain"):
-        check_integrity([good.model_copy(update={"figure": "7.006 million"})], {source.id: source})
+        check_integrity([dataclasses.replace(good, figure="7.006 million")], {source.id: source})
     # and writing the database checks it too, before touching the file
     before = digest(db_path)
     with pytest.raises(IntegrityError, match="not verbatim"):
-        write_database(db_path, [source], [good.model_copy(update={"quote": "had 532,000 valid"})])
+        write_database(db_path, [source], [dataclasses.replace(good, quote="had 532,000 valid")])
     assert digest(db_path) == before
 
 

@@ -3,6 +3,7 @@ built database, and the Bot API stub on 127.0.0.1 recording what the bot sends."
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import shutil
 import time
@@ -486,7 +487,7 @@ async def test_long_replies_are_split_with_the_keyboard_under_the_last_part(
     answer = worker.engine.answer(QUESTION)
     long_quote = " ".join([answer.facts[0].quote] * 40)
     long_answer = answer.model_copy(
-        update={"facts": [answer.facts[0].model_copy(update={"quote": long_quote})]}
+        update={"facts": [dataclasses.replace(answer.facts[0], quote=long_quote)]}
     )
     monkeypatch.setattr(worker.engine, "answer", lambda *args: long_answer)
     await feed(app, stub.message(QUESTION))
