@@ -41,6 +41,8 @@ UNIT_WORDS = re.compile(
     + "|".join(re.escape(w) for w in sorted(QUESTION_UNITS, key=len, reverse=True))
     + r")(?![\w-])"
 )
+HOW_MANY = re.compile(r"(?<![\w-])how many(?![\w-])")
+UNCOUNTED_KINDS = frozenset({"amount", "measure"})  # money, area, litres: "how much", not "how many"
 # Words in place names that are ordinary words elsewhere ("Greater Bay Area", "Shaanxi province").
 GENERIC_PLACE_WORDS = frozenset(
     """province region autonomous city municipality special administrative river basin delta greater bay
@@ -365,12 +367,16 @@ class Index:
         return content_words(self.correct(text))
 
     def unit_fits(self, group: Group, text: str) -> bool:
-        """A question that names a unit ('in liters', 'tonnes') only fits figures in that unit."""
+        """A question that names a unit ('in liters', 'tonnes') only fits figures in that unit;
+        one that asks how many of something, naming no unit, only fits things counted."""
         named: set[str] = set()
         for word in UNIT_WORDS.findall(text):
             units = QUESTION_UNITS[word]
             named.update([units] if isinstance(units, str) else units)
-        return not named or any(f.unit in named for f in group.facts)
+        if named:
+            return any(f.unit in named for f in group.facts)
+        # "how many commercialization events?" is not the 210 million yuan signed at them
+        return not (HOW_MANY.search(text) and group.kind in UNCOUNTED_KINDS)
 
     def contradicts(self, group: Group, words: set[str]) -> bool:
         """Whether the question uses a word its figure's metric excludes ("EU" against "Chinese")."""

@@ -90,6 +90,10 @@ def test_answers_with_the_cited_figure(engine: Engine, question: str, value: flo
         "how many new trademarks were registered in western China?",
         "how many rural GI products in western China?",
         "how many design patents did the China-Laos railway get?",
+        # "how many" of things, no unit named: a count, never money, an area or litres
+        "how many patent commercialisation events were held in the west?",
+        "how many solar parks are in Qinghai's Talatan desert?",
+        "how many wine regions in Europe import Helan Mountain wine?",
     ],
 )
 def test_says_it_has_no_such_figure_rather_than_another(engine: Engine, question: str) -> None:
