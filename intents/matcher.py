@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from facts.models import Fact
 from facts.places import find_places, load_places
@@ -138,6 +139,11 @@ def metric_parts(metric: str) -> frozenset[str]:
     return frozenset(part for w in content_words(metric) for part in [w, *w.split("-")])
 
 
+def sorted_letters(word: str) -> str:
+    """A word's letters in order: the key of its anagrams ("yaer" and "year")."""
+    return "".join(sorted(word))
+
+
 def whole_words(forms: Iterable[str]) -> re.Pattern[str]:
     """One regex finding any of the forms as whole words, the longest first."""
     alternatives = "|".join(map(re.escape, sorted(forms, key=len, reverse=True)))
@@ -217,8 +223,17 @@ class Index:
             group.own = frozen(own_words)
             self.groups.append(group)
         quotes_by_subject: dict[str, set[str]] = defaultdict(set)
+        things_by_quote: dict[str, set[str]] = defaultdict(set)
         for fact in facts:
             quotes_by_subject[fact.subject].add(fact.quote)
+            if fact.subject not in self.places:
+                things_by_quote[fact.quote].add(fact.subject)
+        # Things spoken of in one sentence are spoken of together: the "photovoltaic sheep"
+        # concept shares a sentence with the park, so the park's Qinghai is the concept's too.
+        for things in things_by_quote.values():
+            for thing in things:
+                for other in things - {thing}:
+                    quotes_by_subject[thing] |= quotes_by_subject[other]
         # What is said of each subject, once per subject: joined into every one of its groups,
         # a subject with 1,000 figures would cost 1,000 copies of its sentences.
         self.subject_texts: dict[str, str] = {}
@@ -266,8 +281,10 @@ class Index:
             frozenset(w for word in c for w in content_words(word)) for c in vocabulary.contrasts
         ]
         self.known_by_letter: dict[str, list[str]] = defaultdict(list)
+        self.known_by_letters: dict[str, list[str]] = defaultdict(list)
         for word in sorted(w for w in known if len(w) >= 3):
             self.known_by_letter[word[0]].append(word)
+            self.known_by_letters[sorted_letters(word)].append(word)
         self.subject_finder = SubjectFinder(self._subject_names(facts, subject_aliases))
         self.subjects = {f.subject for f in facts}
 
@@ -353,14 +370,24 @@ class Index:
     def _correct_word(self, match: re.Match[str], names: set[str]) -> str:
         word = match.group(0)
         if "-" in word and word not in self.known_words:  # "provincal-level": each part
-            return "-".join(self._correct_word(re.match(r".+", part), names) for part in word.split("-"))  # type: ignore[arg-type]
+            parts = [self._correct_word(re.match(r".+", part), names) for part in word.split("-")]  # type: ignore[arg-type]
+            joined = "-".join(parts)
+            # a phrase hyphenated into one word ("solar-panels-plus-sheep") is read as its words;
+            # a two-part compound ("hi-growth", "mid-year") is one word
+            return " ".join(parts) if len(parts) > 2 and joined not in self.known_words else joined
         if word in self.known_words or word in names or len(word) < 4 or not word.isalpha():
             return word
         # Misspellings nearly always keep their first letter; requiring it stops "freight"
         # from becoming "eight".
         choices = self.known_by_letter.get(word[0], [])
         best = process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
-        return best[0] if best else word
+        if best:
+            return best[0]
+        # Two letters swapped ("yaer", "mnay") score only 75 but are the commonest slip of all.
+        swapped = [
+            w for w in self.known_by_letters.get(sorted_letters(word), []) if OSA.distance(w, word) == 1
+        ]
+        return swapped[0] if len(swapped) == 1 else word
 
     def content(self, text: str) -> list[str]:
         """The words of a question (or part of one) to match, typos corrected."""

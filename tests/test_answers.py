@@ -45,6 +45,9 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
         ("How many Chinese GIs are protected under the China-EU agreement?", 100),
         ("How many foreign markets has Helan Mountain wine reached?", 40),
         ("what is the new figure for patents in the west?", 531000),
+        # two letters swapped; a phrase hyphenated into one word; a thing's place by its neighbour
+        ("photovoltaic shep concept patended in what yaer", 2018),
+        ("When did the solar-panels-plus-sheep idea in Qinghai get its patent?", 2018),
     ],
 )
 def test_answers_with_the_cited_figure(engine: Engine, question: str, value: float) -> None:
