@@ -258,6 +258,7 @@ class Engine:
         words = [
             w for w in content_words(residual)  # slots.text is already typo-corrected
             if (w not in self.index.place_words or w in self.index.by_word) and len(w) > 1
+            and w not in self.index.change_words  # "how many were added?": the asking, not the topic
         ]  # fmt: skip
         previous: list[str] = []
         if context and time.time() - context.updated > CONTEXT_TTL_SECONDS:

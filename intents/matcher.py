@@ -274,6 +274,11 @@ class Index:
             known |= {w for phrase in [canonical, *variants] for w in words(normalize(phrase))}
         for cues in vocabulary.wants.values():
             known |= {w for cue in cues for w in words(normalize(cue))}
+        # Words asking how a figure moved ("added", "gone up") that name no figure. Not every
+        # cue: "national", "per capita" or "rank" narrow what is asked and must stay.
+        self.change_words = frozenset(
+            w for want in ("change", "growth") for cue in vocabulary.wants[want] for w in content_words(cue)
+        ) - set(self.by_word)
         self.narrowing = self._narrowing_words(vocabulary.narrowing, light)
         known |= self.narrowing  # "expired" is a word of its own, not a misspelt "exported"
         self.known_words = frozenset(known)

@@ -148,6 +148,37 @@ def test_follow_ups_use_the_conversation(engine: Engine, dialogue: list[tuple[st
         context = answer.context
 
 
+@pytest.mark.parametrize(
+    ("dialogue", "difference"),
+    [
+        (
+            [
+                "GI products recognised in the west, 2024?",
+                "and in June 2025?",
+                "so how many were added in between?",
+            ],
+            47,
+        ),
+        (
+            [
+                "what is the current number of valid invention patents in western China?",
+                "And at the end of September 2024?",
+                "So how much did that number grow between the two dates?",
+            ],
+            38000,
+        ),
+    ],
+)
+def test_a_follow_up_asks_for_the_change_between_the_figures_given(
+    engine: Engine, dialogue: list[str], difference: float
+) -> None:
+    context = None
+    for question in dialogue:
+        answer = engine.answer(question, context)
+        context = answer.context
+    assert answer.kind == "change" and answer.difference == difference, render_plain(answer)
+
+
 def test_latest_by_default_with_the_earlier_figure_mentioned(engine: Engine) -> None:
     answer = engine.answer("valid invention patents in western China")
     assert [f.value for f in answer.facts] == [531000]
