@@ -149,6 +149,7 @@ def extract_facts(source: Source) -> list[Fact]:
         for period in periods:
             if period.is_event and period.value:
                 previous.append(_date_fact(source, sentence, period, running_subject))
+        previous += _event_dates(source, sentence, stated, previous)
         facts.extend(sorted(previous, key=lambda f: f.quote_start + _figure_offset(f)))
         if stated:
             paragraph_period = (sentence.paragraph, stated[0])
@@ -356,6 +357,67 @@ def _date_fact(source: Source, sentence: Sentence, period: Period, running_subje
         quote_start=sentence.start,
         quote_end=sentence.start + len(sentence.text),
     )
+
+
+# Verbs that make a stated time the date of an event as well: "In 2021, the two sides signed an
+# agreement", "The 18th ... Meeting was held in Chengdu last year". Their metric names the event
+# by the verb's past form: "year held", "year signed".
+EVENT_VERBS = re.compile(
+    # "was held", not "patents held by universities"
+    r"\b((?:(?<=was )|(?<=were )|(?<=been )|(?<=be )|(?<=is )|(?<=are ))held|signed|launched|hosted|opened|inaugurated|founded"
+    r"|established|took place|takes? place)\b",
+    re.IGNORECASE,
+)
+EVENT_VERB_FORMS = {"took place": "held", "take place": "held", "takes place": "held"}
+# How far (characters) a verb may be from the time it dates: the same clause or the next one.
+EVENT_REACH = 60
+
+
+def _event_dates(source: Source, sentence: Sentence, stated: list[Period], facts: list[Fact]) -> list[Fact]:
+    """The date of each event a sentence dates and gives a figure about: a date fact whose
+    subject is the figure's nearest the verb (the 18th meeting was held last year)."""
+    figures = [f for f in facts if f.kind not in {"date", "year"}]
+    dated = []
+    for period in stated:
+        if not figures or not re.fullmatch(r"\d{4}(-\d\d){0,2}", period.value):
+            continue
+        distance = {
+            verb: min(abs(verb.start() - period.end), abs(period.start - verb.end()))
+            for verb in EVENT_VERBS.finditer(sentence.text)
+        }
+        near = [verb for verb, gap in distance.items() if gap <= EVENT_REACH]
+        if not near:
+            continue
+        verb = min(near, key=distance.__getitem__)
+        # each verb dates by its own time: "held ... last year, and ... will take place this year"
+        if any(abs(p.start - verb.end()) < abs(period.start - verb.end()) for p in stated if p is not period):
+            continue
+        # the event's figure: the nearest before its verb ("The 18th ... Meeting was held"), else
+        # the nearest after ("signed an agreement ... with protection of 100 Chinese GIs")
+        before = [f for f in figures if _figure_offset(f) < verb.start()]
+        after = [f for f in figures if _figure_offset(f) > verb.end()]
+        owner = max(before, key=_figure_offset) if before else min(after, key=_figure_offset)
+        event = EVENT_VERB_FORMS.get(verb.group(1).lower(), verb.group(1).lower())
+        core = re.sub(r"^(?:as\s+of|by|at|in|on|during)\s+(?:the\s+)?", "", period.text, flags=re.I)
+        core_start = period.start + period.text.find(core)
+        dated.append(
+            Fact(
+                id=f"{source.id}-{sentence.start + core_start}",
+                source_id=source.id,
+                metric=f"year {event}" if len(period.value) == 4 else f"date {event}",
+                subject=owner.subject,
+                value=float(period.value[:4]),
+                unit="year" if len(period.value) == 4 else "date",
+                kind="year" if len(period.value) == 4 else "date",
+                period=period.value,
+                period_text=period.text,
+                figure=core,
+                quote=sentence.text,
+                quote_start=sentence.start,
+                quote_end=sentence.start + len(sentence.text),
+            )
+        )
+    return dated
 
 
 def _describe(sentence: str, figure: Figure, previous: list[Fact]) -> tuple[str, str, str, float]:

@@ -211,6 +211,8 @@ class Index:
             subject_words = [] if subject in self.places else [subject, *subject_aliases.get(subject, [])]
             units = dict.fromkeys(f.unit for f in group_facts)
             texts = [metric, *first.aliases, *(f"{metric} {unit}" for unit in units)]
+            if first.kind in ("date", "year"):
+                texts.append(f"when {metric}")  # "when was it held?" asks for this figure itself
             texts += curated.get(f"{metric}|{subject}", []) + curated.get(f"{metric}|", [])
             # Place names are slots, not words, in questions; so they are not words here either.
             patterns = [[w for w in content_words(t) if w not in self.place_words] for t in texts]

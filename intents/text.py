@@ -70,6 +70,9 @@ def content_words(text: str) -> list[str]:
     return list(_content_words(text))
 
 
+ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)")
+
+
 @lru_cache(maxsize=65_536)
 def _content_words(text: str) -> tuple[str, ...]:
     # cached: a table of 100,000 facts repeats a few hundred metric phrases across its places
@@ -77,7 +80,7 @@ def _content_words(text: str) -> tuple[str, ...]:
     result = []
     for word in words(canonical_text(text)):
         stemmed = stem(word)
-        if word in stop or stemmed in stop or word.isdigit():
-            continue
+        if word in stop or stemmed in stop or word.isdigit() or ORDINAL.fullmatch(word):
+            continue  # a number, "18th" too, is a figure or names a thing, never a topic
         result.append(stemmed)
     return tuple(result)

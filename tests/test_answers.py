@@ -45,6 +45,10 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
         ("How many Chinese GIs are protected under the China-EU agreement?", 100),
         ("How many foreign markets has Helan Mountain wine reached?", 40),
         ("what is the new figure for patents in the west?", 531000),
+        # the year of an event a release dates: "was held ... last year", "In 2021, ... signed"
+        ("In what year was the 18th China-EU Heads of IP Offices Meeting held?", 2024),
+        ("When did China and the EU sign their GI agreement?", 2021),
+        ("which year does the China-ASEAN heads of IP offices meeting take place?", 2025),
         # two letters swapped; a phrase hyphenated into one word; a thing's place by its neighbour
         ("photovoltaic shep concept patended in what yaer", 2018),
         ("When did the solar-panels-plus-sheep idea in Qinghai get its patent?", 2018),
@@ -274,6 +278,27 @@ def test_varieties_of_a_figure_are_told_apart_once_a_release_brings_them(tmp_pat
         ("pending design patents in sichuan", 12345),
         ("how many design patents does Sichuan have?", 23456),  # the valid ones, as for the west
         ("how many licensed design patents does Sichuan have?", None),  # a variety it lacks
+    ]:
+        answer = engine.answer(question)
+        stated = [f.value for f in answer.facts]
+        assert stated == ([value] if value else []), (question, render_plain(answer))
+
+
+def test_events_a_new_release_dates_are_answerable(tmp_path: Path) -> None:
+    release = tmp_path / "tibet-patent-fair.txt"
+    release.write_text(
+        "---\ntitle: Tibet patent fair\npublisher: Tibet IP Office\ndate: 2025-10-28\n---\n"
+        "The 5th Tibet Patent Fair was held in Lhasa last year, drawing 3,400 visitors.\n"
+        "Patents held by local universities rose to 1,234 by the end of 2025.\n",
+        encoding="utf-8",
+    )
+    path = tmp_path / "facts.db"
+    ingest(path, [release])
+    engine = Engine.load(path, today=lambda: TODAY, record_misses=False)
+    for question, value in [
+        ("when was the Tibet Patent Fair held?", 2024),
+        ("which edition of the Tibet Patent Fair was held in Lhasa?", 5),
+        ("what year were patents held by universities in Lhasa?", None),  # possession, not an event
     ]:
         answer = engine.answer(question)
         stated = [f.value for f in answer.facts]

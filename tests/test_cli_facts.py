@@ -154,4 +154,4 @@ def test_installed_command_runs_as_a_real_process(tmp_path: Path) -> None:
         check=False,
     )
     assert completed.returncode == 0, completed.stderr
-    assert "40 facts from 2 releases" in completed.stdout
+    assert "43 facts from 2 releases" in completed.stdout
