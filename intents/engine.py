@@ -45,6 +45,9 @@ MIN_SUGGESTION_SCORE = 0.25
 THAT_TIME = re.compile(
     r"\b(?:at that time|at the time|back then|by then|then|that year|that date|in that period)\b"
 )
+# Words saying a period is when a figure was published, not the time it is for ("the August
+# press conference", "according to the 2024 article").
+REPORTED = re.compile(r"\b(?:press|presser|release|report|article|feature|briefing|announcement)s?\b")
 # Kinds whose figure is a date: their period is the figure itself.
 DATE_KINDS = frozenset({"date", "year"})
 # A question naming a period leans towards figures that have it ("patents 2024": the patent
@@ -336,6 +339,12 @@ class Engine:
             )  # fmt: skip
         if asked:
             matching = [f for f in facts if any(period_matches(a, f.period) for a in asked)]
+            if not matching and REPORTED.search(slots.text):
+                # "per CNIPA's August presser": the period names when the figure was reported
+                matching = [
+                    f for f in facts
+                    if any(period_matches(a, self._sources[f.source_id].published) for a in asked)
+                ]  # fmt: skip
             if not matching:
                 known = " and ".join(period_label(p) for p in sorted({f.period for f in facts}))
                 have = "" if group.kind in DATE_KINDS else f"; I have it for {known}"

@@ -97,7 +97,11 @@ def load_cases(path: Path) -> list[Case]:
 def stated_values(answer: Answer) -> list[float]:
     if answer.kind == "change" and answer.difference is not None:
         return [answer.difference]
-    return [fact.value for fact in answer.facts]
+    values = [fact.value for fact in answer.facts]
+    for fact in answer.facts:
+        if fact.kind == "date":  # "26 August 2025" states its day and month as well as its year
+            values += [float(part) for part in fact.period.split("-")[1:]]
+    return values
 
 
 def verdict(answer: Answer, expected: float | None, engine: Engine) -> str:

@@ -10,7 +10,7 @@ import pytest
 from bot.render import render_plain
 from facts.ingest import ingest
 from intents.engine import Engine
-from intents.evaluate import evaluate, load_cases
+from intents.evaluate import evaluate, load_cases, verdict
 from tests.conftest import TESTS
 
 TODAY = dt.date(2026, 11, 21)
@@ -49,6 +49,9 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
         ("In what year was the 18th China-EU Heads of IP Offices Meeting held?", 2024),
         ("When did China and the EU sign their GI agreement?", 2021),
         ("which year does the China-ASEAN heads of IP offices meeting take place?", 2025),
+        # a period that names when the figure was reported, not when it holds
+        ("per CNIPA's august presser, what's the tally of valid registered trademarks in the west?", 7006000),
+        ("valid invention patents in the west according to the August 2025 press conference", 531000),
         # two letters swapped; a phrase hyphenated into one word; a thing's place by its neighbour
         ("photovoltaic shep concept patended in what yaer", 2018),
         ("When did the solar-panels-plus-sheep idea in Qinghai get its patent?", 2018),
@@ -90,6 +93,7 @@ def test_answers_with_the_cited_figure(engine: Engine, question: str, value: flo
         "valid invention patents in western China a year before September 2024",
         "what share of national patents does western China hold?",
         "Where was the China-EU Heads of IP Offices meeting held last year?",
+        "how many valid invention patents did western China have in August 2025?",  # not reported
         # words that narrow a figure to a part of it: the releases give only the whole
         "how many pending invention patents does western China have?",
         "how many expired invention patents in the west?",
@@ -303,3 +307,9 @@ def test_events_a_new_release_dates_are_answerable(tmp_path: Path) -> None:
         answer = engine.answer(question)
         stated = [f.value for f in answer.facts]
         assert stated == ([value] if value else []), (question, render_plain(answer))
+
+
+def test_a_date_states_its_day_and_month_as_well_as_its_year(engine: Engine) -> None:
+    answer = engine.answer("Which day of August 2025 did CNIPA hold its regular press conference?")
+    assert "26 August 2025" in render_plain(answer)
+    assert [verdict(answer, day, engine) for day in (26, 8, 2025, 27)] == ["right", "right", "right", "wrong"]
