@@ -48,6 +48,8 @@ THAT_TIME = re.compile(
 # Words saying a period is when a figure was published, not the time it is for ("the August
 # press conference", "according to the 2024 article").
 REPORTED = re.compile(r"\b(?:press|presser|release|report|article|feature|briefing|announcement)s?\b")
+RELATIVE_YEAR = re.compile(r"\b(last|this|previous|past|current) year\b")
+RELATIVE_YEARS = {"last": -1, "previous": -1, "past": -1, "this": 0, "current": 0}
 # Kinds whose figure is a date: their period is the figure itself.
 DATE_KINDS = frozenset({"date", "year"})
 # A question naming a period leans towards figures that have it ("patents 2024": the patent
@@ -340,11 +342,9 @@ class Engine:
         if asked:
             matching = [f for f in facts if any(period_matches(a, f.period) for a in asked)]
             if not matching and REPORTED.search(slots.text):
-                # "per CNIPA's August presser": the period names when the figure was reported
-                matching = [
-                    f for f in facts
-                    if any(period_matches(a, self._sources[f.source_id].published) for a in asked)
-                ]  # fmt: skip
+                # "per CNIPA's August presser": the period names when the figure was reported;
+                # "last year, according to the article": the year before the article's
+                matching = [f for f in facts if self._reported_in(f, slots.periods)]
             if not matching:
                 known = " and ".join(period_label(p) for p in sorted({f.period for f in facts}))
                 have = "" if group.kind in DATE_KINDS else f"; I have it for {known}"
@@ -367,6 +367,18 @@ class Engine:
             chosen_period = max(f.period for f in facts)
         stated = [f for f in facts if f.period == chosen_period]
         return self._state(question, group, stated, want, asked[0] if asked else None, best.score)
+
+    def _reported_in(self, fact: Fact, periods: list[QuestionPeriod]) -> bool:
+        published = self._sources[fact.source_id].published
+        for period in periods:
+            relative = RELATIVE_YEAR.search(period.text)
+            if relative:
+                year = int(published[:4]) + RELATIVE_YEARS[relative.group(1)]
+                if fact.period[:4] == str(year):
+                    return True
+            elif period_matches(period.value, published):
+                return True
+        return False
 
     def _state(
         self, question: str, group: Group, stated: list[Fact], context_want: str | None,

@@ -52,6 +52,7 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
         # a period that names when the figure was reported, not when it holds
         ("per CNIPA's august presser, what's the tally of valid registered trademarks in the west?", 7006000),
         ("valid invention patents in the west according to the August 2025 press conference", 531000),
+        ("According to the report, what was western China's GDP growth last year?", 5.5),  # 2023
         # two letters swapped; a phrase hyphenated into one word; a thing's place by its neighbour
         ("photovoltaic shep concept patended in what yaer", 2018),
         ("When did the solar-panels-plus-sheep idea in Qinghai get its patent?", 2018),
