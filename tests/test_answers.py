@@ -15,7 +15,7 @@ from tests.conftest import TESTS
 
 TODAY = dt.date(2026, 11, 21)
 # At most 1 in 100 questions may get a wrong figure (the bar); measured: 0 on dev and
-# held-out sets 1-4, 2 of 183 on held-out set 5 and 2 of 202 on set 6 (first runs: 4 each).
+# held-out sets 1-4, 2 of 183 on set 5, 1 of 202 on set 6 and 1 of 218 on set 7.
 WRONG_RATE_BAR = 0.011
 
 
@@ -214,16 +214,18 @@ def test_unknown_period_says_which_periods_exist(engine: Engine) -> None:
 
 
 def test_question_set_accuracy_stays_above_the_bar(engine: Engine) -> None:
-    # Measured when the bars were set: dev 96.5%, holdout 94.5%, holdout2 94.7%, holdout3 92.5%,
-    # holdout4 93.6%, no wrong figure on any.
+    # Each bar sits about 1.5 points under the accuracy measured when it was last raised (dev
+    # 98.0%, held-out sets 97.0, 96.8, 95.2, 96.3, 91.3, 92.6, 86.7). Held-out sets 6 and 7 were
+    # first run at 88.1% (4 wrong figures) and 84.9% (2 wrong), before anyone looked at them.
     bars = {
-        "dev": 0.95,
-        "holdout": 0.93,
-        "holdout2": 0.92,
-        "holdout3": 0.91,
-        "holdout4": 0.92,
-        "holdout5": 0.85,
-        "holdout6": 0.87,  # first run 88.1% with 4 wrong figures; 88.6% and 2 wrong after fixes
+        "dev": 0.96,
+        "holdout": 0.95,
+        "holdout2": 0.95,
+        "holdout3": 0.93,
+        "holdout4": 0.94,
+        "holdout5": 0.89,
+        "holdout6": 0.91,
+        "holdout7": 0.85,
     }
     for name, bar in ((f"{stem}.jsonl", bar) for stem, bar in bars.items()):
         report = evaluate(engine, load_cases(TESTS / "questions" / name))
