@@ -327,9 +327,14 @@ def _fact(
     )
 
 
-def _date_fact(source: Source, sentence: Sentence, period: Period, running_subject: str) -> Fact:
+def _period_core(period: Period) -> tuple[str, int]:
+    """The date itself, without its preposition ("in 2018" -> "2018"), and where it starts."""
     core = re.sub(r"^(?:as\s+of|by|at|in|on|since|during)\s+(?:the\s+)?", "", period.text, flags=re.I)
-    core_start = period.start + period.text.find(core)
+    return core, period.start + period.text.find(core)
+
+
+def _date_fact(source: Source, sentence: Sentence, period: Period, running_subject: str) -> Fact:
+    _, core_start = _period_core(period)
     lead = sentence.text[max(0, core_start - 40) : core_start]
     cue = re.search(r"(\w+)\s+(?:in|on)\s+$", lead)
     verb = cue.group(1).lower() if cue else "date"
@@ -337,11 +342,20 @@ def _date_fact(source: Source, sentence: Sentence, period: Period, running_subje
         "operation": "start of operation",
         "operations": "start of operations",
         "on": "date",
-    }.get(verb, f"year {verb}" if len(period.value) == 4 else f"date {verb}")
+    }.get(verb, _event_metric(verb, period))
     if verb == "date":
         metric = "date"
     head = sentence.text[:core_start]
-    subject = sentence_subject(head) or running_subject
+    return _dated(source, sentence, period, metric, sentence_subject(head) or running_subject)
+
+
+def _event_metric(event: str, period: Period) -> str:
+    return f"year {event}" if len(period.value) == 4 else f"date {event}"
+
+
+def _dated(source: Source, sentence: Sentence, period: Period, metric: str, subject: str) -> Fact:
+    """A fact whose figure is the date a sentence gives: the year or day of an event."""
+    core, core_start = _period_core(period)
     return Fact(
         id=f"{source.id}-{sentence.start + core_start}",
         source_id=source.id,
@@ -398,25 +412,7 @@ def _event_dates(source: Source, sentence: Sentence, stated: list[Period], facts
         after = [f for f in figures if _figure_offset(f) > verb.end()]
         owner = max(before, key=_figure_offset) if before else min(after, key=_figure_offset)
         event = EVENT_VERB_FORMS.get(verb.group(1).lower(), verb.group(1).lower())
-        core = re.sub(r"^(?:as\s+of|by|at|in|on|during)\s+(?:the\s+)?", "", period.text, flags=re.I)
-        core_start = period.start + period.text.find(core)
-        dated.append(
-            Fact(
-                id=f"{source.id}-{sentence.start + core_start}",
-                source_id=source.id,
-                metric=f"year {event}" if len(period.value) == 4 else f"date {event}",
-                subject=owner.subject,
-                value=float(period.value[:4]),
-                unit="year" if len(period.value) == 4 else "date",
-                kind="year" if len(period.value) == 4 else "date",
-                period=period.value,
-                period_text=period.text,
-                figure=core,
-                quote=sentence.text,
-                quote_start=sentence.start,
-                quote_end=sentence.start + len(sentence.text),
-            )
-        )
+        dated.append(_dated(source, sentence, period, _event_metric(event, period), owner.subject))
     return dated
 
 

@@ -267,49 +267,50 @@ def test_unanswered_questions_are_recorded_as_misses(db_path: Path) -> None:
     assert engine.misses() == [("patents in tibet", 2)]
 
 
+def answers_after_ingesting(
+    tmp_path: Path, front_matter: str, body: str, expected: list[tuple[str, float | None]]
+) -> None:
+    """Ingest a release written here, then ask: each question states its figure, or none."""
+    release = tmp_path / "release.txt"
+    release.write_text(f"---\n{front_matter}---\n{body}", encoding="utf-8")
+    path = tmp_path / "facts.db"
+    ingest(path, [release])
+    engine = Engine.load(path, today=lambda: TODAY, record_misses=False)
+    for question, value in expected:
+        answer = engine.answer(question)
+        stated = [f.value for f in answer.facts]
+        assert stated == ([value] if value else []), (question, render_plain(answer))
+
+
 def test_varieties_of_a_figure_are_told_apart_once_a_release_brings_them(tmp_path: Path) -> None:
-    release = tmp_path / "sichuan-design-patents.txt"
-    release.write_text(
-        "---\ntitle: Sichuan design patents, first half of 2025\npublisher: Sichuan IP Service Center\n"
-        "date: 2025-07-20\n---\n"
+    answers_after_ingesting(
+        tmp_path,
+        "title: Sichuan design patents, first half of 2025\npublisher: Sichuan IP Service Center\n"
+        "date: 2025-07-20\n",
         "As of June 2025, Sichuan had 23,456 valid design patents.\n"
         "The province also had 12,345 pending design patents as of June 2025.\n"
         "Sichuan had 3,456 pledged design patents as of June 2025.\n",
-        encoding="utf-8",
+        [
+            ("how many pledged design patents does Sichuan have?", 3456),
+            ("pending design patents in sichuan", 12345),
+            ("how many design patents does Sichuan have?", 23456),  # the valid ones, as for the west
+            ("how many licensed design patents does Sichuan have?", None),  # a variety it lacks
+        ],
     )
-    path = tmp_path / "facts.db"
-    ingest(path, [release])
-    engine = Engine.load(path, today=lambda: TODAY, record_misses=False)
-    for question, value in [
-        ("how many pledged design patents does Sichuan have?", 3456),
-        ("pending design patents in sichuan", 12345),
-        ("how many design patents does Sichuan have?", 23456),  # the valid ones, as for the west
-        ("how many licensed design patents does Sichuan have?", None),  # a variety it lacks
-    ]:
-        answer = engine.answer(question)
-        stated = [f.value for f in answer.facts]
-        assert stated == ([value] if value else []), (question, render_plain(answer))
 
 
 def test_events_a_new_release_dates_are_answerable(tmp_path: Path) -> None:
-    release = tmp_path / "tibet-patent-fair.txt"
-    release.write_text(
-        "---\ntitle: Tibet patent fair\npublisher: Tibet IP Office\ndate: 2025-10-28\n---\n"
+    answers_after_ingesting(
+        tmp_path,
+        "title: Tibet patent fair\npublisher: Tibet IP Office\ndate: 2025-10-28\n",
         "The 5th Tibet Patent Fair was held in Lhasa last year, drawing 3,400 visitors.\n"
         "Patents held by local universities rose to 1,234 by the end of 2025.\n",
-        encoding="utf-8",
+        [
+            ("when was the Tibet Patent Fair held?", 2024),
+            ("which edition of the Tibet Patent Fair was held in Lhasa?", 5),
+            ("what year were patents held by universities in Lhasa?", None),  # possession, not an event
+        ],
     )
-    path = tmp_path / "facts.db"
-    ingest(path, [release])
-    engine = Engine.load(path, today=lambda: TODAY, record_misses=False)
-    for question, value in [
-        ("when was the Tibet Patent Fair held?", 2024),
-        ("which edition of the Tibet Patent Fair was held in Lhasa?", 5),
-        ("what year were patents held by universities in Lhasa?", None),  # possession, not an event
-    ]:
-        answer = engine.answer(question)
-        stated = [f.value for f in answer.facts]
-        assert stated == ([value] if value else []), (question, render_plain(answer))
 
 
 def test_a_date_states_its_day_and_month_as_well_as_its_year(engine: Engine) -> None:
