@@ -31,6 +31,8 @@ def figure_text(fact: Fact) -> str:
     """The figure as people read it: '7.006 million', '16.7%', 'nearly 210 million yuan'."""
     if fact.kind == "date":
         return period_label(fact.period)
+    if fact.kind == "year" and not fact.figure.isdigit():
+        return f"{int(fact.value)} ({fact.figure})"  # "last year" in the release: 2024
     if fact.kind in {"year", "ordinal"}:
         return fact.figure
     written = fact.figure

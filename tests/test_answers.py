@@ -313,6 +313,11 @@ def test_events_a_new_release_dates_are_answerable(tmp_path: Path) -> None:
     )
 
 
+def test_a_year_the_release_gives_in_words_is_stated_as_the_year(engine: Engine) -> None:
+    answer = engine.answer("In what year was the 18th China-EU Heads of IP Offices Meeting held?")
+    assert render_plain(answer).startswith("2024 (last year) — year held")
+
+
 def test_a_date_states_its_day_and_month_as_well_as_its_year(engine: Engine) -> None:
     answer = engine.answer("Which day of August 2025 did CNIPA hold its regular press conference?")
     assert "26 August 2025" in render_plain(answer)
