@@ -178,7 +178,7 @@ def _distinguish_namesakes(facts: list[Fact]) -> list[Fact]:
 
 def _metric_in_context(fact: Fact) -> str:
     """The metric followed by the words after it in its sentence, up to the clause's end."""
-    offset = int(fact.id.rsplit("-", 1)[1]) - fact.quote_start
+    offset = _figure_offset(fact)
     rest = fact.quote[offset + len(fact.figure) :]
     clause = re.split(r"[,;.:()]|\s-\s|—", rest, maxsplit=1)[0]
     lead = re.split(r"[,;:()]|\s-\s|—|\band\b", fact.quote[:offset])[-1].split()[-4:]

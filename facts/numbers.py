@@ -68,17 +68,7 @@ NAMING_WORDS = {"top", "article", "no.", "grade", "level", "phase", "chapter", "
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _SCALE = r"(?:\s?(?:" + "|".join(SCALES) + r")\b)?"
 _WORDS = "|".join(sorted(WORD_NUMBERS, key=len, reverse=True))
-UNIT_WORDS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-}
+UNIT_WORDS = {"one": 1} | {word: value for word, value in WORD_NUMBERS.items() if value < 10}
 _UNITS = "|".join(UNIT_WORDS)
 _TENS = "(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
 _FRACTIONS = "|".join(re.escape(f) for f in sorted(FRACTIONS, key=len, reverse=True))

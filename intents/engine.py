@@ -16,7 +16,7 @@ from pathlib import Path
 import sqlite_utils
 
 from facts.models import Fact, Source
-from facts.periods import period_label
+from facts.periods import find_periods, period_label
 from facts.store import ensure_database, load_facts
 from intents.matcher import Candidate, Group, Index
 from intents.models import Answer, Context, Suggestion
@@ -48,8 +48,6 @@ THAT_TIME = re.compile(
 # Words saying a period is when a figure was published, not the time it is for ("the August
 # press conference", "according to the 2024 article").
 REPORTED = re.compile(r"\b(?:press|presser|release|report|article|feature|briefing|announcement)s?\b")
-RELATIVE_YEAR = re.compile(r"\b(last|this|previous|past|current) year\b")
-RELATIVE_YEARS = {"last": -1, "previous": -1, "past": -1, "this": 0, "current": 0}
 # Kinds whose figure is a date: their period is the figure itself.
 DATE_KINDS = frozenset({"date", "year"})
 # A question naming a period leans towards figures that have it ("patents 2024": the patent
@@ -369,14 +367,15 @@ class Engine:
         return self._state(question, group, stated, want, asked[0] if asked else None, best.score)
 
     def _reported_in(self, fact: Fact, periods: list[QuestionPeriod]) -> bool:
+        """Whether a question's period names the release a figure is from ("the August press
+        conference"), or is the figure's own period read against that release's date ("last
+        year, according to the report")."""
         published = self._sources[fact.source_id].published
         for period in periods:
-            relative = RELATIVE_YEAR.search(period.text)
-            if relative:
-                year = int(published[:4]) + RELATIVE_YEARS[relative.group(1)]
-                if fact.period[:4] == str(year):
-                    return True
-            elif period_matches(period.value, published):
+            if period_matches(period.value, published):
+                return True
+            again = [p.value for p in find_periods(period.text, published) if p.value]
+            if again and again[0] != period.value and period_matches(again[0], fact.period):
                 return True
         return False
 

@@ -232,10 +232,12 @@ class Index:
                 things_by_quote[fact.quote].add(fact.subject)
         # Things spoken of in one sentence are spoken of together: the "photovoltaic sheep"
         # concept shares a sentence with the park, so the park's Qinghai is the concept's too.
+        # (Each takes its neighbours' own sentences, not theirs in turn: the order never matters.)
+        said = {subject: frozenset(quotes) for subject, quotes in quotes_by_subject.items()}
         for things in things_by_quote.values():
             for thing in things:
                 for other in things - {thing}:
-                    quotes_by_subject[thing] |= quotes_by_subject[other]
+                    quotes_by_subject[thing] |= said[other]
         # What is said of each subject, once per subject: joined into every one of its groups,
         # a subject with 1,000 figures would cost 1,000 copies of its sentences.
         self.subject_texts: dict[str, str] = {}
