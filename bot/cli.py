@@ -11,10 +11,17 @@ from typing import Any, TypeVar
 
 import click
 
-from bot.render import number
+from bot.render import number, plural, render_plain
 from facts.errors import FactsError
 from facts.models import Fact, Source
-from facts.store import build_database, default_db_path, ensure_database, load_facts, search_facts
+from facts.store import (
+    build_database,
+    default_db_path,
+    ensure_database,
+    load_facts,
+    search_facts,
+    top_misses,
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 # Below this many files an ingest is quick enough that a progress bar would only flicker.
@@ -262,9 +269,8 @@ def misses(limit: int, db_path: Path) -> None:
 
         ipfacts misses --limit 10
     """
-    from intents.engine import Engine
-
-    rows = Engine.load(db_path, record_misses=False).misses(limit)
+    ensure_database(db_path)  # the misses alone: no need to load the facts and index them
+    rows = top_misses(db_path, limit)
     if not rows:
         click.echo("No unanswered questions recorded.")
     for question, count in rows:
@@ -272,8 +278,6 @@ def misses(limit: int, db_path: Path) -> None:
 
 
 def _print_answer(answer: Any, as_json: bool) -> None:
-    from bot.render import render_plain
-
     text = render_plain(answer)
     if not as_json:
         click.echo(text)
@@ -283,7 +287,7 @@ def _print_answer(answer: Any, as_json: bool) -> None:
         "question": answer.question,
         "answered": answer.answered,
         "text": text,
-        "facts": [_answer_fact_json(f, answer.sources[f.source_id]) for f in answer.facts],
+        "facts": [fact_json(f, answer.sources[f.source_id], ANSWER_FACT_FIELDS) for f in answer.facts],
         "intent": answer.intent,
         "score": answer.score,
         "suggestions": [s.label for s in answer.suggestions],
@@ -295,19 +299,11 @@ def _print_answer(answer: Any, as_json: bool) -> None:
 ANSWER_FACT_FIELDS = ("id", "metric", "subject", "value", "unit", "qualifier", "period", "source_id", "quote")
 
 
-def _answer_fact_json(fact: Fact, source: Source) -> dict[str, Any]:
-    data = {name: getattr(fact, name) for name in ANSWER_FACT_FIELDS}
-    data |= {"source_title": source.title, "publisher": source.publisher, "published": source.published}
-    return data
-
-
-def fact_json(fact: Fact, source: Source) -> dict[str, Any]:
-    """A fact as a JSON object, with its source's title, publisher and date."""
-    data = dataclasses.asdict(fact)
-    data["source_title"] = source.title
-    data["publisher"] = source.publisher
-    data["published"] = source.published
-    return data
+def fact_json(fact: Fact, source: Source, fields: tuple[str, ...] | None = None) -> dict[str, Any]:
+    """A fact as a JSON object (every field, or `fields`), with its source's title, publisher
+    and date."""
+    data = {name: getattr(fact, name) for name in fields} if fields else dataclasses.asdict(fact)
+    return data | {"source_title": source.title, "publisher": source.publisher, "published": source.published}
 
 
 @cli.command()
@@ -354,8 +350,3 @@ def serve(ctx: click.Context, webhook_url: str | None, listen: str | None, port:
         raise click.ClickException(
             redact(f"cannot listen on {where}: {error.strerror or error}", [token])
         ) from None
-
-
-def plural(count: int, noun: str) -> str:
-    """'1 fact', '40 facts'."""
-    return f"{count} {noun}{'' if count == 1 else 's'}"

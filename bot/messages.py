@@ -21,7 +21,15 @@ from telegram import (
 )
 from telegram.constants import InlineKeyboardButtonLimit, InlineQueryResultLimit, MessageLimit, ParseMode
 
-from bot.render import EXAMPLE_QUESTIONS, figure_text, period_label, render_html, render_plain, source_line
+from bot.render import (
+    EXAMPLE_QUESTIONS,
+    figure_text,
+    period_label,
+    plural,
+    render_html,
+    render_plain,
+    source_line,
+)
 from facts.models import Fact, Source
 from intents.models import Answer
 
@@ -87,12 +95,8 @@ def parse_callback(data: str) -> tuple[Action, list[str]] | None:
     return action, rest.split(":") if rest else []
 
 
-def _label(text: str) -> str:
-    return text if len(text) <= BUTTON_LABEL_CHARS else text[: BUTTON_LABEL_CHARS - 1].rstrip() + "…"
-
-
 def _button(text: str, data: str | None) -> list[InlineKeyboardButton]:
-    return [InlineKeyboardButton(_label(text), callback_data=data)] if data else []
+    return [InlineKeyboardButton(_cut(text, BUTTON_LABEL_CHARS), callback_data=data)] if data else []
 
 
 def answer_keyboard(answer: Answer) -> InlineKeyboardMarkup | None:
@@ -170,9 +174,7 @@ def sources_html(sources: list[Source], facts: list[Fact]) -> str:
     for source in sorted(sources, key=lambda s: s.published, reverse=True):
         link = f' — <a href="{html.escape(source.url, quote=True)}">link</a>' if source.url else ""
         figures = counts.get(source.id, 0)
-        lines.append(
-            f"• {html.escape(source_line(source))} ({figures} figure{'s' if figures != 1 else ''}){link}"
-        )
+        lines.append(f"• {html.escape(source_line(source))} ({plural(figures, 'figure')}){link}")
     return "\n".join(lines)
 
 
@@ -186,7 +188,7 @@ def facts_page_html(
     pages = (len(facts) + FACTS_PER_PAGE - 1) // FACTS_PER_PAGE
     page = min(max(page, 0), pages - 1)
     shown = facts[page * FACTS_PER_PAGE : (page + 1) * FACTS_PER_PAGE]
-    title = f"<b>{len(facts)} figure{'' if len(facts) == 1 else 's'}</b>{about}" + (
+    title = f"<b>{plural(len(facts), 'figure')}</b>{about}" + (
         f" — page {page + 1} of {pages}" if pages > 1 else ""
     )
     lines = [title]

@@ -27,6 +27,17 @@ def number(value: float) -> str:
     return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
+def plural(count: int, noun: str) -> str:
+    """'1 fact', '40 facts'."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def signed_difference(answer: Answer) -> str:
+    """The computed change between two cited figures: '+38,000', '−47'."""
+    difference = answer.difference or 0.0
+    return f"{'+' if difference >= 0 else '−'}{number(abs(difference))}"
+
+
 def figure_text(fact: Fact) -> str:
     """The figure as people read it: '7.006 million', '16.7%', 'nearly 210 million yuan'."""
     if fact.kind == "date":
@@ -123,10 +134,8 @@ def render_plain(answer: Answer) -> str:
 
 def _change_plain(answer: Answer) -> str:
     later, earlier = answer.facts
-    difference = answer.difference or 0.0
-    sign = "+" if difference >= 0 else "−"
     lines = [
-        f"{sign}{number(abs(difference))} {later.unit} — change in {later.metric}, {later.subject}: "
+        f"{signed_difference(answer)} {later.unit} — change in {later.metric}, {later.subject}: "
         f"{figure_text(later)} {when(later)} against {figure_text(earlier)} {when(earlier)}.",
         "(Difference computed by ipfacts from the two cited figures.)",
     ]
@@ -154,15 +163,11 @@ def render_html(answer: Answer) -> str:
     """The reply as Telegram HTML; every string from a user or a source is escaped."""
     e = html.escape
     if answer.kind == "smalltalk" or not answer.answered:
-        text = render_plain(answer)
-        first, _, rest = text.partition("\n")
-        return f"{e(first)}\n{e(rest)}".strip()
+        return e(render_plain(answer)).strip()
     if answer.kind == "change":
         later, earlier = answer.facts
-        difference = answer.difference or 0.0
-        sign = "+" if difference >= 0 else "−"
         parts = [
-            f"<b>{sign}{e(number(abs(difference)))} {e(later.unit)}</b> — change in {e(later.metric)}, {e(later.subject)}",
+            f"<b>{e(signed_difference(answer))} {e(later.unit)}</b> — change in {e(later.metric)}, {e(later.subject)}",
             f"{e(figure_text(later))} {e(when(later))} against {e(figure_text(earlier))} {e(when(earlier))}.",
             "<i>Difference computed by ipfacts from the two cited figures.</i>",
         ]

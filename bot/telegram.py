@@ -549,11 +549,12 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if fact is None:
         await send_html(update, context, EXPIRED_BUTTON, quote=True)
         return
-    by_id = {source.id: source for source in await state.worker.run(state.engine.sources)}
+    periods = await state.worker.run(state.engine.history, fact.id)
+    cited = (state.engine.source(f.source_id) for f in [fact, *periods])
+    by_id = {source.id: source for source in cited if source is not None}
     if action is Action.SOURCE:
         await send_html(update, context, render_source_html(fact, by_id[fact.source_id]), quote=True)
     elif action is Action.HISTORY:
-        periods = await state.worker.run(state.engine.history, fact.id)
         await send_html(update, context, render_history_html(periods, by_id), quote=True)
 
 

@@ -111,6 +111,16 @@ def stored_misses(path: Path) -> list[dict[str, object]]:
         return []
 
 
+def top_misses(path: Path, limit: int) -> list[tuple[str, int]]:
+    """The most frequent unanswered questions recorded at `path`, with their counts."""
+    with open_database(path) as db:
+        rows = db.query(
+            "select lower(trim(question)) q, count(*) n from misses group by q order by n desc, q limit ?",
+            [limit],
+        )
+        return [(row["q"], row["n"]) for row in rows]
+
+
 def build_database(path: Path, extra: Iterable[Source] = ()) -> list[Fact]:
     """Write the database for the bundled releases, the ones already stored at `path` and
     `extra`: into a temporary file first, renamed over `path` only when complete."""

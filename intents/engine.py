@@ -17,7 +17,7 @@ import sqlite_utils
 
 from facts.models import Fact, Source
 from facts.periods import find_periods, period_label
-from facts.store import ensure_database, load_facts
+from facts.store import ensure_database, load_facts, top_misses
 from intents.matcher import Candidate, Group, Index
 from intents.models import Answer, Context, Suggestion
 from intents.slots import UNRESOLVED, QuestionPeriod, Slots, period_matches, read_slots, wanted_kind
@@ -129,17 +129,7 @@ class Engine:
 
     def misses(self, limit: int = 20) -> list[tuple[str, int]]:
         """The most frequent unanswered questions."""
-        if self.db_path is None:
-            return []
-        db = sqlite_utils.Database(self.db_path)
-        try:
-            rows = db.query(
-                "select lower(trim(question)) q, count(*) n from misses group by q order by n desc, q limit ?",
-                [limit],
-            )
-            return [(row["q"], row["n"]) for row in rows]
-        finally:
-            db.close()
+        return [] if self.db_path is None else top_misses(self.db_path, limit)
 
     # --- answering ------------------------------------------------------------------------
 
