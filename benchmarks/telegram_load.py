@@ -24,7 +24,6 @@ import os
 import random
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -35,9 +34,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.render import render_html  # noqa: E402
+from benchmarks.scale import percentile  # noqa: E402
 from intents.engine import Engine  # noqa: E402
-from intents.models import Context  # noqa: E402
+from tests.botapi_stub import expected_replies, free_port  # noqa: E402
 
 PACKAGE = "telegram-test-api@4.2.1"
 CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "ipfacts-bench"
@@ -74,29 +73,6 @@ def answered_questions(engine: Engine) -> list[tuple[str, float]]:
     return found
 
 
-def expected_replies(engine: Engine, plan: list[list[str]]) -> dict[tuple[int, int], str]:
-    """The reply each user must get to each question, context carried as the bot carries it."""
-    expected = {}
-    for user, questions in enumerate(plan):
-        context: Context | None = None
-        for number, question in enumerate(questions):
-            answer = engine.answer(question, context)
-            context = answer.context
-            expected[(user, number)] = render_html(answer)
-    return expected
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered) + 0.5) - 1))]
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=50)
@@ -120,7 +96,11 @@ def main() -> int:
         plan = [
             random.sample(questions, min(options.questions, len(questions))) for _ in range(options.users)
         ]
-        expected = expected_replies(engine, plan)
+        expected = {
+            (user, number): reply
+            for user, questions in enumerate(plan)
+            for number, reply in enumerate(expected_replies(engine, questions))
+        }
         port = free_port()
         plan_file = work / "plan.json"
         plan_file.write_text(
@@ -163,7 +143,11 @@ def main() -> int:
         finally:
             alive = bot.poll() is None
             bot.send_signal(signal.SIGTERM)  # while the server still answers its last getUpdates
-            exit_code = bot.wait(timeout=30)
+            try:
+                exit_code = bot.wait(timeout=30)
+            except subprocess.TimeoutExpired:  # never leave the bot running
+                bot.kill()
+                exit_code = bot.wait()
             log.close()
             server.stdin.close()
             server.wait(timeout=30)

@@ -41,10 +41,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.render import render_html  # noqa: E402
+from benchmarks.scale import percentile  # noqa: E402
 from facts.store import build_database  # noqa: E402
 from intents.engine import Engine  # noqa: E402
-from tests.botapi_stub import BotApiStub  # noqa: E402
+from tests.botapi_stub import BotApiStub, expected_replies  # noqa: E402
 
 DIALOGUES = (
     ("How many GIs does Guangxi have?", "and western China?", "what about in 2024?", "and Guangxi?", "and western China?"),
@@ -78,16 +78,6 @@ def questions_of(user: int, count: int) -> list[str]:
     return [dialogue[i % len(dialogue)] for i in range(count)]
 
 
-def expected_replies(engine: Engine, questions: list[str]) -> list[str]:
-    """The replies one chat must get, each question asked with the previous one's context."""
-    replies, context = [], None
-    for question in questions:
-        answer = engine.answer(question, context)
-        context = answer.context
-        replies.append(render_html(answer))
-    return replies
-
-
 def proc_status(pid: int, field: str) -> int:
     """A `kB` figure from /proc/<pid>/status (0 where there is no /proc)."""
     try:
@@ -106,11 +96,6 @@ def cpu_seconds(pid: int) -> float:
     except OSError:
         return 0.0
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def pin(cpu: int | None) -> tuple[int | None, str]:

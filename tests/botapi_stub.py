@@ -36,11 +36,16 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from bot.render import render_html
+
+if TYPE_CHECKING:
+    from intents.engine import Engine
 
 PROJECT = Path(__file__).resolve().parent.parent
 TOKEN = "123456789:TEST-stub-token_not-a-real-one"
@@ -59,7 +64,6 @@ class Call:
     method: str
     params: dict[str, Any]
     at: float = field(default_factory=time.monotonic)
-    fault: str | None = None  # the fault that struck it, if any
     fault_drop: str | None = None  # "before" or "after" if its connection was dropped
     carried_out: bool = True  # False if a fault stopped it (an error answer, a drop before)
 
@@ -129,7 +133,6 @@ class BotApiStub:
         self._stopped = threading.Event()
         self.counts: Counter[str] = Counter()  # calls carried out, by method (getUpdates aside)
         self.injected: Counter[tuple[str, str]] = Counter()  # faults that struck, by method and kind
-        self.dropped: list[Call] = []  # requests whose connection was dropped, carried out or not
         self.enqueued_at: dict[int, float] = {}  # update_id -> time.monotonic() of enqueue
         self._outage_seconds: float | None = None
         self._outage_timer: threading.Timer | None = None
@@ -228,8 +231,8 @@ class BotApiStub:
     def drop(self, method: str, when: str = "before", times: int = 1) -> None:
         """Close the connection of the next `times` calls of `method` without an answer, `when`
         "before" the request is carried out (no message is sent) or "after" it (the message is
-        delivered; a getUpdates batch is handed out and lost on the way). Either way the request
-        is in `dropped`."""
+        delivered; a getUpdates batch is handed out and lost on the way). Either way it is
+        counted in `injected`."""
         if when not in ("before", "after"):
             raise ValueError(f"when must be 'before' or 'after', not {when!r}")
         self._queue(method, Fault(f"dropped {when} processing", drop=when), times)
@@ -500,12 +503,9 @@ class BotApiStub:
         if not faults:
             return None
         fault = faults.pop(0)
-        call.fault = fault.kind
         call.fault_drop = fault.drop
         call.carried_out = not fault.status and fault.drop != "before"
         self.injected[(call.method, fault.kind)] += 1
-        if fault.drop:
-            self.dropped.append(call)
         return fault
 
     def _serve_updates(self, call: Call) -> Reply:
@@ -613,3 +613,20 @@ def _decode(content_type: str, raw: bytes) -> dict[str, Any]:
                 value = json.loads(value)
         params[key] = value
     return params
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 nothing listens on (for the bot's webhook server)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def expected_replies(engine: Engine, questions: Sequence[str]) -> list[str]:
+    """The replies one chat must get, each question asked with the context the previous left."""
+    replies, context = [], None
+    for question in questions:
+        answer = engine.answer(question, context)
+        context = answer.context
+        replies.append(render_html(answer))
+    return replies

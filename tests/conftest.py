@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from facts.store import build_database
+from intents.engine import Engine
+from tests.botapi_stub import BotApiStub
 
 TESTS = Path(__file__).resolve().parent
 DATA = TESTS / "data"
+# The bundled releases' fact table, checked by hand against their text.
+BUNDLED_EXPECTED = DATA / "bundled_expected.yaml"
 
 
 @pytest.fixture(autouse=True)
@@ -37,6 +42,21 @@ def db_path(built_db: Path, tmp_path: Path) -> Path:
     path = tmp_path / "facts.db"
     shutil.copy(built_db, path)
     return path
+
+
+@pytest.fixture
+def stub() -> Iterator[BotApiStub]:
+    """The Bot API, played on 127.0.0.1."""
+    with BotApiStub() as server:
+        yield server
+
+
+@pytest.fixture
+def engine(db_path: Path, tmp_path: Path) -> Engine:
+    """An engine like the bot's, in-process, to work out the replies the bot must send."""
+    copy = tmp_path / "expected.db"
+    shutil.copy(db_path, copy)
+    return Engine.load(copy, record_misses=False)
 
 
 @pytest.fixture

@@ -7,9 +7,9 @@ import yaml
 
 from facts.releases import bundled_sources
 from facts.store import check_integrity, facts_for
-from tests.conftest import DATA
+from tests.conftest import BUNDLED_EXPECTED
 
-EXPECTED = yaml.safe_load((DATA / "bundled_expected.yaml").read_text(encoding="utf-8"))
+EXPECTED = yaml.safe_load(BUNDLED_EXPECTED.read_text(encoding="utf-8"))
 FACTS = {fact.id: fact for fact in facts_for(bundled_sources())}
 
 

