@@ -194,6 +194,14 @@ class Engine:
             merged = self._candidates(list(dict.fromkeys([*words, *previous])), want, slots, previous)
             candidates = [c for c in merged if self.index.covers(c.group, words)]
         if (
+            previous and words == previous and slots.want and not slots.want_inherited
+            and context and context.subject in slots.subjects and context.subject not in self.index.place_names
+            and not self._confident(candidates)
+        ):  # fmt: skip
+            # "What year was it held?" after the meeting's edition: another kind of figure of the
+            # same thing, found by the thing alone (one such figure answers; several are offered)
+            candidates = self._candidates([], want, slots, previous)
+        if (
             want == "growth"
             and re.search(r"\bhow (?:much|many)\b", slots.text)
             and not re.search(r"year[- ]on[- ]year|yoy|percent|%|\brate\b", slots.text)
@@ -302,7 +310,12 @@ class Engine:
         previous = self.index.content(context.metric or "")
         if not words:
             words = previous
-        if context.subject and all(s not in self.index.subjects for s in slots.subjects):
+        # "and the China-ASEAN one?" after the China-EU meeting names another thing by its own word
+        other_thing = any(
+            context.subject not in self.index.things_by_word.get(w, {context.subject})
+            for w in self.index.content(slots.text)
+        )
+        if context.subject and all(s not in self.index.subjects for s in slots.subjects) and not other_thing:
             # "and EU ones?" after the China-EU agreement: still the agreement, now its EU side
             slots.subjects = [context.subject, *slots.subjects]
         if not slots.periods and not slots.latest and context.stated_period and THAT_TIME.search(slots.text):

@@ -251,6 +251,19 @@ class Index:
         metric_frequency = Counter(w for g in self.groups for w in {w for p in g.patterns for w in p})
         for group in self.groups:
             group.distinctive = frozen(w for w in group.own - self.place_words if metric_frequency[w] <= 1)
+        # The things each such word names; "China-ASEAN" is named by "ASEAN" too, though not by
+        # "China", which has figures of its own.
+        figure_places = {
+            w
+            for subject in {subject for _, subject in by_key}
+            if subject in self.places
+            for w in content_words(subject)
+        }
+        self.things_by_word: dict[str, set[str]] = defaultdict(set)
+        for group in self.groups:
+            for word in group.distinctive:
+                for part in {word, *word.split("-")} - figure_places:
+                    self.things_by_word[part].add(group.subject)
         self._map_place_mentions()
         self.by_subject: dict[str, list[int]] = defaultdict(list)
         for number, group in enumerate(self.groups):
@@ -390,7 +403,8 @@ class Index:
         # from becoming "eight".
         choices = self.known_by_letter.get(word[0], [])
         best = process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
-        if best:
+        if best and (len(word) > 4 or best[0] not in self.place_words):
+            # a short word one letter off a place is nearly always a word of its own ("span" is not "Spain")
             return best[0]
         # Two letters swapped ("yaer", "mnay") score only 75 but are the commonest slip of all.
         swapped = [

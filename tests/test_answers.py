@@ -56,6 +56,8 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
         # two letters swapped; a phrase hyphenated into one word; a thing's place by its neighbour
         ("photovoltaic shep concept patended in what yaer", 2018),
         ("When did the solar-panels-plus-sheep idea in Qinghai get its patent?", 2018),
+        # "span" is a word, not a misspelt "Spain"
+        ("How many square kilometers does the Talatan photovoltaic power generation park span?", 600),
     ],
 )
 def test_answers_with_the_cited_figure(engine: Engine, question: str, value: float) -> None:
@@ -135,6 +137,16 @@ def test_says_it_has_no_such_figure_rather_than_another(engine: Engine, question
             ("How many liters of Helan Mountain wine did European areas import?", 228000),
             ("what was that worth?", None),
         ],
+        # another kind of figure of the same thing; another thing named by its own word
+        [
+            ("Which edition was the China-EU Heads of IP Offices Meeting held in Chengdu?", 18),
+            ("What year was it held?", 2024),
+        ],
+        [
+            ("Which edition of the China-EU heads of IP offices meeting was held in Chengdu?", 18),
+            ("and the ASEAN one in Xi'an?", 16),
+            ("what year is that one?", 2025),
+        ],
     ],
     ids=[
         "guangxi-value",
@@ -144,6 +156,8 @@ def test_says_it_has_no_such_figure_rather_than_another(engine: Engine, question
         "gi-eu",
         "park-sheep",
         "wine-worth",
+        "meeting-edition-year",
+        "meeting-eu-asean-year",
     ],
 )
 def test_follow_ups_use_the_conversation(engine: Engine, dialogue: list[tuple[str, float | None]]) -> None:
