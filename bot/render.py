@@ -27,6 +27,10 @@ def number(value: float) -> str:
     return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
+# A count of the places a release lists is the bot's count, not the release's figure.
+LISTED_NOTE = "Counted by ipfacts from the places the release lists."
+
+
 def plural(count: int, noun: str) -> str:
     """'1 fact', '40 facts'."""
     return f"{count} {noun}{'' if count == 1 else 's'}"
@@ -46,6 +50,8 @@ def figure_text(fact: Fact) -> str:
         return f"{int(fact.value)} ({fact.figure})"  # "last year" in the release: 2024
     if fact.kind in {"year", "ordinal"}:
         return fact.figure
+    if fact.kind == "listed":  # "3 cities (Xi'an, Baotou and Urumqi)": the list the count is of
+        return f"{number(fact.value)} {fact.unit} ({fact.figure})"
     written = fact.figure
     if WORD_FIGURE.match(written):  # "two-thirds", "nine": keep the words, add the number
         shown = f"{written} ({number(fact.value)}{'%' if fact.unit == 'percent' else ''})"
@@ -120,6 +126,8 @@ def render_plain(answer: Answer) -> str:
         return _change_plain(answer)
     facts = answer.facts
     lines = [f"{_headline(facts)} — {_describe(facts[0])}."]
+    if any(f.kind == "listed" for f in facts):
+        lines.append(f"({LISTED_NOTE})")
     if answer.history:
         other = answer.history[0]
         lines.append(
@@ -176,6 +184,8 @@ def render_html(answer: Answer) -> str:
         return "\n".join(parts)
     facts = answer.facts
     parts = [f"<b>{e(_headline(facts))}</b> — {e(_describe(facts[0]))}"]
+    if any(f.kind == "listed" for f in facts):
+        parts.append(f"<i>{e(LISTED_NOTE)}</i>")
     if answer.history:
         other = answer.history[0]
         parts.append(f"{_history_word(answer)}: {e(figure_text(other))}, {e(when(other))}")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from facts.models import Fact, Source
 from facts.numbers import Figure, find_figures
 from facts.periods import Period, find_periods
-from facts.places import find_places
+from facts.places import PlaceList, find_places, place_lists
 
 ABBREVIATIONS = ("U.S.", "Co.", "Ltd.", "No.", "Mr.", "Ms.", "Dr.", "St.", "e.g.", "i.e.", "etc.")
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’]?\s+(?=[\"“‘(]?[A-Z0-9])")
@@ -150,6 +150,11 @@ def extract_facts(source: Source) -> list[Fact]:
             if period.is_event and period.value:
                 previous.append(_date_fact(source, sentence, period, running_subject))
         previous += _event_dates(source, sentence, stated, previous)
+        for listed in place_lists(sentence.text):
+            period = _period_for(sentence.text, listed.start, stated, paragraph_period, source.published)
+            counted = _listed_count(source, sentence, listed, period, previous, running_subject)
+            if counted:
+                previous.append(counted)
         facts.extend(sorted(previous, key=lambda f: f.quote_start + _figure_offset(f)))
         if stated:
             paragraph_period = (sentence.paragraph, stated[0])
@@ -414,6 +419,54 @@ def _event_dates(source: Source, sentence: Sentence, stated: list[Period], facts
         event = EVENT_VERB_FORMS.get(verb.group(1).lower(), verb.group(1).lower())
         dated.append(_dated(source, sentence, period, _event_metric(event, period), owner.subject))
     return dated
+
+
+# A list introduced by these gives examples, not every member: "countries such as Britain and
+# France" says nothing of how many countries there are.
+EXAMPLE_CUES = re.compile(
+    r"\b(?:such as|including|like|e\.g\.|for example|for instance|among them|notably|especially)\s*$", re.I
+)
+# A list counted as a figure locates what its clause speaks of: "events have been held in A, B
+# and C", "workstations in the UK and Kazakhstan".
+LOCATING = re.compile(r"\s+(?:in|at|to|across)\s+(?:the\s+)?$", re.I)
+PLACE_KIND_PLURALS = {"city": "cities", "country": "countries", "province": "provinces", "region": "regions"}
+
+
+def _listed_count(
+    source: Source, sentence: Sentence, listed: PlaceList, period: tuple[str, str | None],
+    figures: list[Fact], running_subject: str,
+) -> Fact | None:  # fmt: skip
+    """How many places a sentence lists where something is or happened ("events have been held
+    in Xi'an, Baotou and Urumqi": 3 cities), unless the list gives examples or the sentence
+    states the count itself ("four major cities ... Xi'an, Chengdu, Chongqing and Lanzhou")."""
+    noun = PLACE_KIND_PLURALS.get(listed.kind)
+    head = sentence.text[: listed.start]
+    locating = LOCATING.search(head)
+    if noun is None or locating is None or EXAMPLE_CUES.search(head):
+        return None
+    if any(f.value == len(listed.names) for f in figures):
+        return None
+    clause_start, _ = clause_bounds(sentence.text, listed.start)
+    what = _strip_leading(head[clause_start : locating.start()].strip())
+    if not re.search(r"[a-z]", what):
+        return None
+    places = places_in(what)
+    subject = places[0][2] if places else running_subject
+    return Fact(
+        id=f"{source.id}-{sentence.start + listed.start}",
+        source_id=source.id,
+        metric=f"{noun} where {what if places and places[0][0] == 0 else what[0].lower() + what[1:]}",
+        subject=subject,
+        value=float(len(listed.names)),
+        unit=noun,
+        kind="listed",
+        period=period[0],
+        period_text=period[1],
+        figure=sentence.text[listed.start : listed.end],
+        quote=sentence.text,
+        quote_start=sentence.start,
+        quote_end=sentence.start + len(sentence.text),
+    )
 
 
 def _describe(sentence: str, figure: Figure, previous: list[Fact]) -> tuple[str, str, str, float]:

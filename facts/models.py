@@ -13,7 +13,8 @@ from pydantic.dataclasses import dataclass
 # a half year (2025-H1) or a run of quarters (2025-Q1-Q3).
 PERIOD_PATTERN = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?|-H[12]|-Q[1-4](-Q[1-4])?)?$")
 
-Kind = Literal["count", "amount", "share", "growth", "ratio", "measure", "ordinal", "year", "date"]
+# "listed": how many places a release lists (3 cities), counted from the list it quotes.
+Kind = Literal["count", "amount", "share", "growth", "ratio", "measure", "ordinal", "year", "date", "listed"]
 Qualifier = Literal["nearly", "over", "up to", "about", "at least"]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Literal
@@ -57,3 +58,43 @@ def find_places(text: str) -> list[tuple[int, int, str]]:
             continue
         found.append((match.start(), match.end(), name))
     return found
+
+
+@dataclass(frozen=True)
+class PlaceList:
+    """Places of one kind a text names as a list, and where the list stands in the text."""
+
+    start: int
+    end: int
+    names: tuple[str, ...]
+    kind: str
+
+
+def place_lists(text: str) -> list[PlaceList]:
+    """Places a text names as a list: "Britain and France", "Xi'an (Shaanxi), Baotou (Inner
+    Mongolia), and Urumqi (Xinjiang)" (the three cities: a province in brackets annotates its
+    city). "Chengdu, Sichuan" is a city and its province, not a list of two."""
+    unbracketed = re.sub(r"\([^)]*\)", lambda m: " " * len(m.group(0)), text)
+    places = find_places(unbracketed)
+    kinds = {p.name: p.kind for p in load_places()}
+    lists: list[PlaceList] = []
+    current: list[tuple[int, int, str]] = []
+    for number, place in enumerate(places):
+        current.append(place)
+        following = places[number + 1] if number + 1 < len(places) else None
+        joined = re.sub(r"\s", "", unbracketed[place[1] : following[0]]) if following else "-"
+        if (
+            joined in {"", ",", "and", ",and"}
+            and following
+            and kinds.get(following[2]) == kinds.get(place[2])
+        ):
+            continue
+        names = tuple(dict.fromkeys(name for _, _, name in current))
+        if len(names) > 1:
+            end = current[-1][1]
+            bracket = re.match(r"\s*\([^)]*\)", text[end:])
+            lists.append(
+                PlaceList(current[0][0], end + (bracket.end() if bracket else 0), names, kinds[names[0]])
+            )
+        current = []
+    return lists

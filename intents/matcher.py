@@ -16,7 +16,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from facts.models import Fact
-from facts.places import find_places, load_places
+from facts.places import load_places, place_lists
 from intents.slots import SubjectFinder
 from intents.text import WORD, canonical_text, content_words, normalize, stem, stopwords, words
 from intents.vocabulary import Want, load_intents, load_vocabulary
@@ -43,6 +43,18 @@ UNIT_WORDS = re.compile(
     + r")(?![\w-])"
 )
 HOW_MANY = re.compile(r"(?<![\w-])how many(?![\w-])")
+# What a question calls the places a release lists: their own kind, or places in general.
+_PLACES_IN_GENERAL = r"places?|locations?|sites?|venues?"
+LISTED_UNIT_WORDS = {
+    unit: re.compile(rf"\b(?:{words}|{_PLACES_IN_GENERAL})\b")
+    for unit, words in {
+        "cities": r"cit(?:y|ies)|towns?",
+        "countries": r"countr(?:y|ies)|nations?|states",
+        "provinces": r"provinces?|provincial",
+        "regions": r"regions?",
+    }.items()
+}
+PLACES_IN_GENERAL = re.compile(rf"\b(?:{_PLACES_IN_GENERAL})\b")
 UNCOUNTED_KINDS = frozenset({"amount", "measure"})  # money, area, litres: "how much", not "how many"
 # Words in place names that are ordinary words elsewhere ("Greater Bay Area", "Shaanxi province").
 GENERIC_PLACE_WORDS = frozenset(
@@ -61,7 +73,7 @@ ASKED_ONLY_KINDS: dict[str, set[str | None]] = {
 }
 # Which fact kinds answer which wanted kind of answer.
 KINDS_FOR_WANT: dict[str, set[str]] = {
-    "count": {"count", "measure", "ratio", "amount"},
+    "count": {"count", "measure", "ratio", "amount", "listed"},
     "amount": {"amount", "measure"},
     "growth": {"growth"},
     "share": {"share"},
@@ -148,29 +160,6 @@ def whole_words(forms: Iterable[str]) -> re.Pattern[str]:
     """One regex finding any of the forms as whole words, the longest first."""
     alternatives = "|".join(map(re.escape, sorted(forms, key=len, reverse=True)))
     return re.compile(r"(?<![\w-])(?:" + alternatives + r")(?![\w-])")
-
-
-def place_lists(text: str) -> list[set[str]]:
-    """Places a sentence names as a list: "Britain and France", "Xi'an (Shaanxi), Baotou (Inner
-    Mongolia), and Urumqi (Xinjiang)" -> [{"the UK", "France"}, {"Xi'an", "Baotou", "Urumqi", ...}]."""
-    # "Xi'an (Shaanxi)": the province in brackets annotates the city; it is not another member
-    unbracketed = re.sub(r"\([^)]*\)", lambda m: " " * len(m.group(0)), text)
-    places = find_places(unbracketed)
-    text = unbracketed
-    lists: list[set[str]] = []
-    current: set[str] = set()
-    kinds = {p.name: p.kind for p in load_places()}
-    for number, (_, end, name) in enumerate(places):
-        current.add(name)
-        following = places[number + 1] if number + 1 < len(places) else None
-        joined = re.sub(r"[()\s]", "", text[end : following[0]]) if following else "-"
-        # "Chengdu, Sichuan" is a city and its province, not a list of two places
-        if joined in {"", ",", "and", ",and"} and following and kinds.get(following[2]) == kinds.get(name):
-            continue
-        if len(current) > 1:
-            lists.append(current)
-        current = set()
-    return lists
 
 
 @dataclass
@@ -425,6 +414,9 @@ class Index:
             named.update([units] if isinstance(units, str) else units)
         if named:
             return any(f.unit in named for f in group.facts)
+        if group.kind == "listed":
+            # "in how many cities?", never "how many events?": the places listed are not the events
+            return bool(LISTED_UNIT_WORDS.get(group.facts[0].unit, PLACES_IN_GENERAL).search(text))
         # "how many commercialization events?" is not the 210 million yuan signed at them
         return not (HOW_MANY.search(text) and group.kind in UNCOUNTED_KINDS)
 
@@ -463,8 +455,8 @@ class Index:
         if named is None:
             return True
         for fact in group.facts:
-            for members in place_lists(fact.quote):
-                if place in members and not members <= set(named):
+            for listed in place_lists(fact.quote):
+                if place in listed.names and not set(listed.names) <= set(named):
                     return False
         return True
 

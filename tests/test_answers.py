@@ -58,6 +58,9 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
         ("When did the solar-panels-plus-sheep idea in Qinghai get its patent?", 2018),
         # "span" is a word, not a misspelt "Spain"
         ("How many square kilometers does the Talatan photovoltaic power generation park span?", 600),
+        # places a release lists, counted
+        ("In how many cities were cross-regional patent commercialization events held?", 3),
+        ("how many contries has shaanxi set up overseas IP protecton workstations in", 2),
     ],
 )
 def test_answers_with_the_cited_figure(engine: Engine, question: str, value: float) -> None:
@@ -108,6 +111,8 @@ def test_answers_with_the_cited_figure(engine: Engine, question: str, value: flo
         "how many patent commercialisation events were held in the west?",
         "how many solar parks are in Qinghai's Talatan desert?",
         "how many wine regions in Europe import Helan Mountain wine?",
+        # "European countries such as Britain and France" are examples, not a count
+        "how many European countries import Helan Mountain wine?",
     ],
 )
 def test_says_it_has_no_such_figure_rather_than_another(engine: Engine, question: str) -> None:
@@ -147,6 +152,10 @@ def test_says_it_has_no_such_figure_rather_than_another(engine: Engine, question
             ("and the ASEAN one in Xi'an?", 16),
             ("what year is that one?", 2025),
         ],
+        [
+            ("how much was signed at the cross-regional patent commercialization events?", 210e6),
+            ("in how many cities were those held?", 3),
+        ],
     ],
     ids=[
         "guangxi-value",
@@ -158,6 +167,7 @@ def test_says_it_has_no_such_figure_rather_than_another(engine: Engine, question
         "wine-worth",
         "meeting-edition-year",
         "meeting-eu-asean-year",
+        "deals-cities",
     ],
 )
 def test_follow_ups_use_the_conversation(engine: Engine, dialogue: list[tuple[str, float | None]]) -> None:
@@ -336,3 +346,24 @@ def test_a_date_states_its_day_and_month_as_well_as_its_year(engine: Engine) -> 
     answer = engine.answer("Which day of August 2025 did CNIPA hold its regular press conference?")
     assert "26 August 2025" in render_plain(answer)
     assert [verdict(answer, day, engine) for day in (26, 8, 2025, 27)] == ["right", "right", "right", "wrong"]
+
+
+def test_places_a_new_release_lists_are_counted_as_places_not_as_anything_else(tmp_path: Path) -> None:
+    answers_after_ingesting(
+        tmp_path,
+        "title: Central China patent fairs\npublisher: Hubei IP Office\ndate: 2025-09-30\n",
+        "Patent matchmaking fairs have been held in Wuhan, Changsha and Nanchang, closing 1,200 deals.\n"
+        "Hubei has opened IP service stations in Germany and France.\n"
+        "Its patented tea is sold in European countries such as Italy and Spain.\n",
+        [
+            ("in how many cities have patent matchmaking fairs been held?", 3),
+            ("how many countries has Hubei opened IP service stations in?", 2),
+            ("how many patent matchmaking fairs have been held?", None),  # fairs are not cities
+            ("in how many European countries is Hubei's tea sold?", None),  # examples, not a count
+        ],
+    )
+    answer = Engine.load(tmp_path / "facts.db", record_misses=False).answer(
+        "in how many cities were the patent matchmaking fairs held?"
+    )
+    assert "3 cities (Wuhan, Changsha and Nanchang)" in render_plain(answer)
+    assert "Counted by ipfacts" in render_plain(answer)
