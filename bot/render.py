@@ -124,6 +124,8 @@ def render_plain(answer: Answer) -> str:
         return "\n".join(lines)
     if answer.kind == "change":
         return _change_plain(answer)
+    if answer.kind == "compare":
+        return "\n".join(_compare_lines(answer, plain=True))
     facts = answer.facts
     lines = [f"{_headline(facts)} — {_describe(facts[0])}."]
     if any(f.kind == "listed" for f in facts):
@@ -153,6 +155,37 @@ def _change_plain(answer: Answer) -> str:
     return "\n".join(lines)
 
 
+def _compare_lines(answer: Answer, plain: bool) -> list[str]:
+    """Two figures side by side, each with its source, and the gap between them if computed."""
+    e = (lambda text: text) if plain else html.escape
+    first, second = answer.facts
+    lines = [
+        f"{e(figure_text(fact))} — {e(_describe(fact))}"
+        if plain
+        else f"<b>{e(figure_text(fact))}</b> — {e(_describe(fact))}"
+        for fact in (first, second)
+    ]
+    if answer.difference is None:
+        note = "They are for different times, so ipfacts does not subtract them."
+    else:
+        gap = abs(answer.difference)
+        unit = {"percent": " percentage points", "ordinal": ""}.get(first.unit, f" {first.unit}")
+        leader = first if answer.difference >= 0 else second
+        name = leader.subject if first.subject != second.subject else leader.metric
+        note = (
+            "The two are equal." if gap == 0
+            else f"{name[0].upper()}{name[1:]} is higher by {number(gap)}{unit} (computed by ipfacts from the two cited figures)."
+        )  # fmt: skip
+    lines.append(e(note) if plain else f"<i>{e(note)}</i>")
+    for fact in {(f.source_id, f.quote): f for f in (first, second)}.values():  # one sentence may give both
+        source = answer.sources[fact.source_id]
+        if plain:
+            lines += [f"Source: {source_line(source)}", f"“{fact.quote}”"]
+        else:
+            lines.append(render_source_html(fact, source))
+    return lines
+
+
 def _help_text(answer: Answer) -> str:
     examples = "\n".join(f"  • {q}" for q in EXAMPLE_QUESTIONS)
     if answer.message == "empty":
@@ -172,6 +205,8 @@ def render_html(answer: Answer) -> str:
     e = html.escape
     if answer.kind == "smalltalk" or not answer.answered:
         return e(render_plain(answer)).strip()
+    if answer.kind == "compare":
+        return "\n".join(_compare_lines(answer, plain=False))
     if answer.kind == "change":
         later, earlier = answer.facts
         parts = [

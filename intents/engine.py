@@ -5,6 +5,7 @@ otherwise it says it has no such figure and offers close things it does know."""
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import datetime as dt
 import re
 import sqlite3
@@ -48,6 +49,15 @@ THAT_TIME = re.compile(
 # Words saying a period is when a figure was published, not the time it is for ("the August
 # press conference", "according to the 2024 article").
 REPORTED = re.compile(r"\b(?:press|presser|release|report|article|feature|briefing|announcement)s?\b")
+# Words asking which of two figures is the larger, or by how much one passes the other ("which
+# grew faster, the west or China?", "how many more Chinese GIs than EU GIs?", "beat the national
+# average"). They compare only when the question names two figures; otherwise they are filler.
+COMPARE = re.compile(
+    r"\b(?:which|who|what)\b.*\b(?:faster|slower|higher|lower|more|fewer|less|larger|bigger|greater|smaller)\b"
+    r"|\bhow (?:many|much) (?:more|fewer|less|higher|lower)\b"
+    r"|\b(?:beat|beats|beaten|exceed(?:ed|s)?|outpac(?:e|ed|es)|outperform(?:ed|s)?|outstrip(?:ped|s)?"
+    r"|surpass(?:ed|es)?|ahead of|above|below|compare[ds]?|comparison|versus|vs)\b"
+)
 # Kinds whose figure is a date: their period is the figure itself.
 DATE_KINDS = frozenset({"date", "year"})
 # A question naming a period leans towards figures that have it ("patents 2024": the patent
@@ -183,6 +193,10 @@ class Engine:
         if unknown and len(unknown) == len(named_places):
             return self._no_figure(question, words, slots, f"I have no figures for {unknown[0]}.")
         want = slots.want
+        if COMPARE.search(slots.text):
+            compared = self._compare(question, slots, words)
+            if compared:
+                return compared
         candidates = self._candidates(words, want, slots, previous)
         if slots.want_inherited and not self._confident(candidates):
             # "output value?" then "and jobs?": the new figure need not be an amount too
@@ -440,8 +454,83 @@ class Engine:
         )
         return Answer(
             question=question, answered=True, kind="change", facts=[second, first], sources=sources,
-            difference=second.value - first.value, intent=group.label, score=round(best.score, 3), context=context,
+            difference=round(second.value - first.value, 9), intent=group.label, score=round(best.score, 3), context=context,
         )  # fmt: skip
+
+    def _compare(self, question: str, slots: Slots, words: list[str]) -> Answer | None:
+        """Two figures a question sets side by side, each found as if asked alone, stated with
+        the difference between them; None when the question does not name two such figures."""
+        sides = self._sides(slots, words)
+        if not sides:
+            return None
+        wants = [slots.want, "growth"] if slots.want == "change" else [slots.want]
+        for want in wants:
+            chosen = []
+            for subjects, side_words in sides:
+                side_slots = dataclasses.replace(slots, subjects=subjects)
+                candidates = self._candidates(side_words, want, side_slots, [])
+                if not self._confident(candidates):
+                    break
+                chosen.append(candidates[0])
+            if len(chosen) < 2:
+                continue
+            first, second = chosen
+            if first.group is second.group or first.group.kind != second.group.kind:
+                return None
+            stated = [self._period_fact(c.group, slots) for c in chosen]
+            if None in stated:
+                return None  # a period one of them lacks: the usual answer says which
+            a, b = stated  # type: ignore[misc]
+            if a.unit != b.unit or a.kind in DATE_KINDS:
+                return None
+            sources = {f.source_id: self._sources[f.source_id] for f in (a, b)}
+            context = Context(metric=first.group.metric, subject=first.group.subject, fact_ids=[a.id, b.id])
+            # figures of different times are set side by side, not subtracted (editions of two
+            # series are numbers of one kind whenever they were held)
+            comparable = a.period == b.period or a.kind == "ordinal"
+            return Answer(
+                question=question, answered=True, kind="compare", facts=[a, b], sources=sources,
+                difference=round(a.value - b.value, 9) if comparable else None,
+                intent=f"{first.group.label} | {second.group.label}",
+                score=round(min(first.score, second.score), 3), context=context,
+            )  # fmt: skip
+        return None
+
+    def _sides(self, slots: Slots, words: list[str]) -> list[tuple[list[str], list[str]]]:
+        """The two sides a comparison names, as (subjects, words) to look each up by: two
+        subjects ("the west or China as a whole", "the China-EU or the China-ASEAN meeting"), or
+        two words that exclude each other ("Chinese GIs than EU GIs")."""
+        things = self.index.things_by_word
+        named = [s for s in slots.subjects if s in self.index.subjects]
+        named += [next(iter(things[w])) for w in words if len(things.get(w, ())) == 1]
+        named = list(dict.fromkeys(named))
+        if len(named) >= 2:
+            one, other = named[:2]
+            own = {s: {w for w in words if things.get(w) == {s}} for s in (one, other)}
+            return [
+                ([one], [w for w in words if w not in own[other]]),
+                ([other], [w for w in words if w not in own[one]]),
+            ]
+        # "China-EU" says EU and "China-ASEAN" says ASEAN; a place taken as a slot ("EU GIs")
+        # still names its side
+        asked = self.index.content(slots.text)
+        for contrast in self.index.contrasts:
+            members = list(dict.fromkeys(p for w in asked for p in (w, *w.split("-")) if p in contrast))
+            if len(members) >= 2:
+                one, other = members[:2]
+
+                def side(member: str, against: str) -> list[str]:
+                    kept = [w for w in words if against not in (w, *w.split("-"))]
+                    return kept if any(member in (w, *w.split("-")) for w in kept) else [*kept, member]
+
+                return [(slots.subjects, side(one, other)), (slots.subjects, side(other, one))]
+        return []
+
+    def _period_fact(self, group: Group, slots: Slots) -> Fact | None:
+        """A figure's fact for the period a question names (its latest if none), or None."""
+        asked = [p.value for p in slots.periods]
+        facts = [f for f in group.facts if not asked or any(period_matches(a, f.period) for a in asked)]
+        return max(facts, key=lambda f: f.period) if facts else None
 
     def _no_figure(
         self, question: str, words: list[str], slots: Slots, message: str | None,

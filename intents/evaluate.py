@@ -97,6 +97,9 @@ def load_cases(path: Path) -> list[Case]:
 def stated_values(answer: Answer) -> list[float]:
     if answer.kind == "change" and answer.difference is not None:
         return [answer.difference]
+    if answer.kind == "compare":  # both figures, and the gap when they are comparable
+        gap = [] if answer.difference is None else [abs(answer.difference)]
+        return [fact.value for fact in answer.facts] + gap
     values = [fact.value for fact in answer.facts]
     for fact in answer.facts:
         if fact.kind == "date":  # "26 August 2025" states its day and month as well as its year

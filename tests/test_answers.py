@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.render import render_plain
+from bot.render import render_html, render_plain
 from facts.ingest import ingest
 from intents.engine import Engine
 from intents.evaluate import evaluate, load_cases, verdict
@@ -367,3 +367,51 @@ def test_places_a_new_release_lists_are_counted_as_places_not_as_anything_else(t
     )
     assert "3 cities (Wuhan, Changsha and Nanchang)" in render_plain(answer)
     assert "Counted by ipfacts" in render_plain(answer)
+
+
+@pytest.mark.parametrize(
+    ("question", "values", "difference", "said"),
+    [
+        (
+            "Which grew faster in 2023, the west or China as a whole?",
+            [5.5, 5.2],
+            0.3,
+            "Western China is higher by 0.3 percentage points",
+        ),
+        (
+            "How many more Chinese GIs than EU GIs are protected under the China-EU agreement?",
+            [100, 96],
+            4,
+            "higher by 4 geographical indications",
+        ),
+        (
+            "which has had more editions, the China-EU or the China-ASEAN meeting?",
+            [18, 16],
+            2,
+            "China–EU Heads of IP Offices Meeting is higher by 2 (computed",
+        ),
+        # figures of different times are set side by side, not subtracted
+        ("Which has more GIs, Guangxi or the west?", [211, 978], None, "does not subtract"),
+    ],
+)
+def test_a_comparison_states_both_cited_figures_and_the_gap(
+    engine: Engine, question: str, values: list[float], difference: float | None, said: str
+) -> None:
+    answer = engine.answer(question)
+    assert answer.kind == "compare" and [f.value for f in answer.facts] == values
+    assert answer.difference == difference
+    text = render_plain(answer)
+    assert said in text and all(f"“{f.quote}”" in text for f in answer.facts)
+    assert render_html(answer).count("<b>") == 2 and "<blockquote>" in render_html(answer)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which has more valid invention patents, western China or eastern China?",
+        "which grew faster, western China's GDP or Beijing's?",
+    ],
+)
+def test_a_comparison_with_a_side_the_releases_lack_gives_no_figure(engine: Engine, question: str) -> None:
+    answer = engine.answer(question)
+    assert not answer.answered and answer.facts == [], render_plain(answer)
