@@ -337,6 +337,8 @@ class Engine:
             slots.periods = [QuestionPeriod(context.stated_period, "that time", 0, 0)]
         if not slots.periods and not slots.latest and context.period:
             slots.periods = [QuestionPeriod(context.period, context.period, 0, 0)]
+        if not slots.periods and not slots.latest and _refers_back(slots.text):
+            slots.preferred_period = context.stated_period
         if slots.want is None and context.want:
             slots.want = context.want  # type: ignore[assignment]
             slots.want_inherited = True
@@ -378,6 +380,8 @@ class Engine:
                 )
                 return declined
             chosen_period = max(f.period for f in matching)
+        elif any(f.period == slots.preferred_period for f in facts):
+            chosen_period = slots.preferred_period  # type: ignore[assignment]
         else:
             chosen_period = max(f.period for f in facts)
         stated = [f for f in facts if f.period == chosen_period]

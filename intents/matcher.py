@@ -366,14 +366,17 @@ class Index:
         """A capitalised name in a question that no release, place or vocabulary word knows."""
         # Only where a question names whose figure it wants: "does Huawei", "in Lhasa", "for Acme"
         for name in re.findall(
-            r"\b(?:does|do|did|has|have|in|for|of|at|by|from|about)\s+(?:the\s+)?([A-Z][\w'’-]{2,})", text
+            r"\b(?:does|do|did|has|have|in|on|for|of|at|by|from|about)\s+(?:the\s+)?([A-Z][\w'’-]{2,})", text
         ):
             parts = [p for p in re.split(r"['’-]", name.lower()) if p]
             known = any(p in self.known_words or p in self.place_words or p in self.by_word for p in parts)
             if (
                 not known
                 and not re.fullmatch(r"[A-Z]\d", name)
-                and self.correct(name.lower()) == name.lower()
+                # a misspelt place or thing ("Guangxy") is known; a name one letter off a word is
+                # still a name ("Mars" is not "marks")
+                and not set(self.correct(name.lower()).split())
+                & (self.place_words | set(self.things_by_word))
             ):
                 return name
         return None

@@ -38,6 +38,13 @@ class QuestionPeriod:
 HALF_YEAR = re.compile(r"\b(?:the\s+)?half[- ]year(?:\s+mark)?(?:\s+of)?\s+(\d{4})\b")
 QUARTER = re.compile(r"\bq([1-4])\s*(?:of\s+)?(\d{4})\b")
 QUARTER_WORDS = {"1": "first", "2": "second", "3": "third", "4": "fourth"}
+QUARTER_END = re.compile(
+    r"\bend of (?:the )?(?:q([1-4])|(first|second|third|fourth) quarter)\b(?!\s+(?:of\s+)?(?:19|20)\d\d)"
+)
+QUARTER_LAST_MONTH = {
+    "1": "march", "2": "june", "3": "september", "4": "december",
+    "first": "march", "second": "june", "third": "september", "fourth": "december",
+}  # fmt: skip
 
 
 def rewrite_periods(text: str) -> str:
@@ -49,6 +56,8 @@ def rewrite_periods(text: str) -> str:
     text = re.sub(r"\b(?:the\s+)?close of\b", "the end of", text)
     text = re.sub(r"\bend[- ]q([1-4])\b", r"end of q\1", text)
     text = QUARTER.sub(lambda m: f"the {QUARTER_WORDS[m.group(1)]} quarter of {m.group(2)}", text)
+    # "the end of Q3" with no year: the end of September, of whichever year has a figure then
+    text = QUARTER_END.sub(lambda m: f"end of {QUARTER_LAST_MONTH[m.group(1) or m.group(2)]}", text)
     return END_MONTH.sub(lambda m: f"end of {m.group(1)} {m.group(2)}", text)
 
 
@@ -62,6 +71,9 @@ class Slots:
     want: Want | None = None
     want_inherited: bool = False  # taken from the conversation, not said in this question
     latest: bool = False
+    # the period of the figure a follow-up points back at ("how many products is that?"): used
+    # when the new figure has it, else the latest
+    preferred_period: str | None = None
     spans: list[tuple[int, int]] = field(default_factory=list)  # text of the periods
     subject_spans: list[tuple[int, int, str]] = field(default_factory=list)
 
@@ -160,11 +172,16 @@ def wanted_kind(text: str, period_count: int = 0) -> Want | None:
     if moved and period_count >= 2 and not re.search(r"year[- ]on[- ]year|yoy|percent|%|rate", text):
         return "change"  # "how did GI products rise from 2024 to June 2025?"
     hits = [h for h in hits if h != "change"]
+    if hits[:1] == ["share"] and HOW_MANY_THINGS.match(text):
+        return "count"  # "how many enterprises were picked, a quarter of the national total?"
     if not hits and WHICH_EVENT.search(text):
         return "ordinal"  # "which China-EU Heads of IP Offices Meeting was held in Chengdu?"
     return hits[0] if hits else None
 
 
+HOW_MANY_THINGS = re.compile(
+    r"^\W*(?:(?:and|so|but|ok|okay)\W+)?how many\b(?!\s+(?:percent|percentage|%|points?)\b)"
+)
 WHICH_EVENT = re.compile(r"^(?:which|what)\b.*\b(?:meeting|session|edition|forum|fair|expo|conference)\b")
 
 

@@ -61,6 +61,12 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
         # places a release lists, counted
         ("In how many cities were cross-regional patent commercialization events held?", 3),
         ("how many contries has shaanxi set up overseas IP protecton workstations in", 2),
+        # "the end of Q3" with no year is the end of September; "how many", though a share is named
+        ("At the end of Q3, how many valid invention patents did the western regions have?", 493000),
+        (
+            "How many western enterprises were picked for the pilot pool, a quarter of the national total?",
+            2361,
+        ),
     ],
 )
 def test_answers_with_the_cited_figure(engine: Engine, question: str, value: float) -> None:
@@ -113,6 +119,7 @@ def test_answers_with_the_cited_figure(engine: Engine, question: str, value: flo
         "how many wine regions in Europe import Helan Mountain wine?",
         # "European countries such as Britain and France" are examples, not a count
         "how many European countries import Helan Mountain wine?",
+        "How many geographical indication products are registered on Mars?",  # not "marks"
     ],
 )
 def test_says_it_has_no_such_figure_rather_than_another(engine: Engine, question: str) -> None:
@@ -156,6 +163,11 @@ def test_says_it_has_no_such_figure_rather_than_another(engine: Engine, question
             ("how much was signed at the cross-regional patent commercialization events?", 210e6),
             ("in how many cities were those held?", 3),
         ],
+        # "that" points back at the share's figure: the count of the same time, not the latest
+        [
+            ("What share of China's GI products come from the west?", 38.8),
+            ("and how many products is that?", 931),
+        ],
     ],
     ids=[
         "guangxi-value",
@@ -168,6 +180,7 @@ def test_says_it_has_no_such_figure_rather_than_another(engine: Engine, question
         "meeting-edition-year",
         "meeting-eu-asean-year",
         "deals-cities",
+        "share-then-its-count",
     ],
 )
 def test_follow_ups_use_the_conversation(engine: Engine, dialogue: list[tuple[str, float | None]]) -> None:
