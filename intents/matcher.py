@@ -386,9 +386,10 @@ class Index:
         if "-" in word and word not in self.known_words:  # "provincal-level": each part
             parts = [self._correct_word(re.match(r".+", part), names) for part in word.split("-")]  # type: ignore[arg-type]
             joined = "-".join(parts)
-            # a phrase hyphenated into one word ("solar-panels-plus-sheep") is read as its words;
-            # a two-part compound ("hi-growth", "mid-year") is one word
-            return " ".join(parts) if len(parts) > 2 and joined not in self.known_words else joined
+            # a phrase hyphenated into one word ("solar-panels-plus-sheep", "GI-protected") is
+            # read as its words; a known compound ("hi-growth" -> "high-growth") stays one word
+            split = len(parts) > 2 or all(p in self.known_words and p not in stopwords() for p in parts)
+            return " ".join(parts) if split and joined not in self.known_words else joined
         if word in self.known_words or word in names or len(word) < 4 or not word.isalpha():
             return word
         # Misspellings nearly always keep their first letter; requiring it stops "freight"

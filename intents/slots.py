@@ -53,6 +53,7 @@ def rewrite_periods(text: str) -> str:
     text = MID_YEAR.sub(lambda m: f"june {m.group(1)}", text)
     text = HALF_YEAR.sub(lambda m: f"the first half of {m.group(1)}", text)
     text = re.sub(r"\bmid-?year\b", "june", text)
+    text = re.sub(r"\b(?:these days|nowadays|at present|presently)\b", "now", text)
     text = re.sub(r"\b(?:the\s+)?close of\b", "the end of", text)
     text = re.sub(r"\bend[- ]q([1-4])\b", r"end of q\1", text)
     text = QUARTER.sub(lambda m: f"the {QUARTER_WORDS[m.group(1)]} quarter of {m.group(2)}", text)
@@ -165,6 +166,9 @@ def wanted_kind(text: str, period_count: int = 0) -> Want | None:
     """The kind of answer a normalized question asks for, from its cue words: a change when
     it names two periods (or asks 'how many more'), else the first kind whose cue it uses."""
     patterns = want_patterns()
+    text = re.sub(
+        r"\bwhat (?:is |was )?(?:the )?number of\b", "how many", text
+    )  # not "what number" (the 18th)
     hits = [want for want in WANT_ORDER if want in patterns and patterns[want].search(text)]
     if STRONG_CHANGE.search(text) or ("change" in hits and period_count >= 2):
         return "change"

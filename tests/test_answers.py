@@ -67,6 +67,17 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
             "How many western enterprises were picked for the pilot pool, a quarter of the national total?",
             2361,
         ),
+        # registrations, "these days", "GI-protected", "year-over-year pace", "what number of"
+        ("Roughly how many live trademark registrations are there across western China these days?", 7006000),
+        (
+            "What's CNIPA's most recent tally of GI-protected products recognised in the western provinces?",
+            978,
+        ),
+        (
+            "At what year-over-year pace were the west's valid invention patents expanding at the end of September?",
+            16.7,
+        ),
+        ("What number of GI collective/certification marks has the west had approved, per CNIPA?", 2399),
     ],
 )
 def test_answers_with_the_cited_figure(engine: Engine, question: str, value: float) -> None:
