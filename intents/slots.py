@@ -166,9 +166,10 @@ def wanted_kind(text: str, period_count: int = 0) -> Want | None:
     """The kind of answer a normalized question asks for, from its cue words: a change when
     it names two periods (or asks 'how many more'), else the first kind whose cue it uses."""
     patterns = want_patterns()
-    text = re.sub(
-        r"\bwhat (?:is |was )?(?:the )?number of\b", "how many", text
-    )  # not "what number" (the 18th)
+    # "what number of" asks how many (not "what number", the 18th); "high growth enterprises"
+    # asks no growth rate
+    text = re.sub(r"\bwhat (?:is |was )?(?:the )?number of\b", "how many", text)
+    text = re.sub(r"\bhigh growth\b", "high-growth", text)
     hits = [want for want in WANT_ORDER if want in patterns and patterns[want].search(text)]
     if STRONG_CHANGE.search(text) or ("change" in hits and period_count >= 2):
         return "change"
@@ -201,9 +202,13 @@ def month_name(number: int) -> str:
     return next(name for name, value in MONTHS.items() if value == number and len(name) > 3).title()
 
 
+# "IP officer here: ...", "journalist here, ...": who is asking, not what
+INTRODUCTION = re.compile(r"^[\w\s,'-]{0,40}?\bhere\s*[:,;.!-]+\s*")
+
+
 def read_slots(question: str, today: dt.date, subject_finder: SubjectFinder) -> Slots:
     """Every slot of a question."""
-    text = rewrite_periods(normalize(question))
+    text = rewrite_periods(INTRODUCTION.sub("", normalize(question)))
     slots = Slots(text=text)
     slots.periods = [p for p in question_periods(text, today) if p.value]
     slots.latest = any(not p.value for p in question_periods(text, today)) or bool(

@@ -78,6 +78,9 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
             16.7,
         ),
         ("What number of GI collective/certification marks has the west had approved, per CNIPA?", 2399),
+        # who is asking is not what is asked; "high growth enterprises" asks for no growth rate
+        ("IP officer here: what figure did CNIPA give for valid registered trademarks in the west?", 7006000),
+        ("how many high growth enterprizes from westrn china in the pilot pool", 2361),
     ],
 )
 def test_answers_with_the_cited_figure(engine: Engine, question: str, value: float) -> None:
