@@ -171,7 +171,12 @@ def _compare_lines(answer: Answer, plain: bool) -> list[str]:
         gap = abs(answer.difference)
         unit = {"percent": " percentage points", "ordinal": ""}.get(first.unit, f" {first.unit}")
         leader = first if answer.difference >= 0 else second
-        name = leader.subject if first.subject != second.subject else leader.metric
+        if first.subject != second.subject:
+            name = leader.subject
+        elif first.metric != second.metric:
+            name = leader.metric
+        else:  # one figure at two times
+            name = f"the figure {when(leader)}"
         note = (
             "The two are equal." if gap == 0
             else f"{name[0].upper()}{name[1:]} is higher by {number(gap)}{unit} (computed by ipfacts from the two cited figures)."

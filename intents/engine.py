@@ -465,6 +465,8 @@ class Engine:
         """Two figures a question sets side by side, each found as if asked alone, stated with
         the difference between them; None when the question does not name two such figures."""
         sides = self._sides(slots, words)
+        if not sides and len(slots.periods) >= 2:
+            return self._compare_periods(question, slots, words)
         if not sides:
             return None
         wants = [slots.want, "growth"] if slots.want == "change" else [slots.want]
@@ -499,6 +501,28 @@ class Engine:
                 score=round(min(first.score, second.score), 3), context=context,
             )  # fmt: skip
         return None
+
+    def _compare_periods(self, question: str, slots: Slots, words: list[str]) -> Answer | None:
+        """ "Which is higher, the GI count as of June 2025 or in 2024?": one figure at two times."""
+        candidates = self._candidates(words, slots.want, slots, [])
+        if not self._confident(candidates):
+            return None
+        best = candidates[0]
+        stated = []
+        for period in slots.periods[:2]:
+            facts = [f for f in best.group.facts if period_matches(period.value, f.period)]
+            if not facts:
+                return None
+            stated.append(max(facts, key=lambda f: f.period))
+        a, b = stated
+        if a.period == b.period or a.unit != b.unit or a.kind in DATE_KINDS:
+            return None
+        return Answer(
+            question=question, answered=True, kind="compare", facts=[a, b],
+            sources={f.source_id: self._sources[f.source_id] for f in (a, b)},
+            difference=round(a.value - b.value, 9), intent=best.group.label, score=round(best.score, 3),
+            context=Context(metric=best.group.metric, subject=best.group.subject, fact_ids=[a.id, b.id]),
+        )  # fmt: skip
 
     def _sides(self, slots: Slots, words: list[str]) -> list[tuple[list[str], list[str]]]:
         """The two sides a comparison names, as (subjects, words) to look each up by: two

@@ -187,7 +187,9 @@ def wanted_kind(text: str, period_count: int = 0) -> Want | None:
 HOW_MANY_THINGS = re.compile(
     r"^\W*(?:(?:and|so|but|ok|okay)\W+)?how many\b(?!\s+(?:percent|percentage|%|points?)\b)"
 )
-WHICH_EVENT = re.compile(r"^(?:which|what)\b.*\b(?:meeting|session|edition|forum|fair|expo|conference)\b")
+WHICH_EVENT = re.compile(
+    r"^(?:which|what)\b.*\b(?:meeting|session|edition|forum|fair|expo|(?<!press )conference)\b"
+)  # "at its August press conference" says where a figure was given, not which event is asked
 
 
 GROWTH_WORD = re.compile(

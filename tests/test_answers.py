@@ -81,6 +81,10 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
         # who is asking is not what is asked; "high growth enterprises" asks for no growth rate
         ("IP officer here: what figure did CNIPA give for valid registered trademarks in the west?", 7006000),
         ("how many high growth enterprizes from westrn china in the pilot pool", 2361),
+        (
+            "What invention-patent total for the west did CNIPA announce at its August press conference?",
+            531000,
+        ),
     ],
 )
 def test_answers_with_the_cited_figure(engine: Engine, question: str, value: float) -> None:
@@ -419,6 +423,13 @@ def test_places_a_new_release_lists_are_counted_as_places_not_as_anything_else(t
         ),
         # figures of different times are set side by side, not subtracted
         ("Which has more GIs, Guangxi or the west?", [211, 978], None, "does not subtract"),
+        # one figure at two times
+        (
+            "Which is higher, the GI count in western China as of June 2025 or in 2024?",
+            [978, 931],
+            47,
+            "The figure as of June 2025 is higher by 47",
+        ),
     ],
 )
 def test_a_comparison_states_both_cited_figures_and_the_gap(
