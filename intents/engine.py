@@ -17,6 +17,7 @@ from pathlib import Path
 import sqlite_utils
 
 from facts.models import Fact, Source
+from facts.numbers import find_figures
 from facts.periods import find_periods, period_label
 from facts.store import ensure_database, load_facts, top_misses
 from intents.matcher import Candidate, Group, Index
@@ -56,8 +57,11 @@ COMPARE = re.compile(
     r"\b(?:which|who|what)\b.*\b(?:faster|slower|higher|lower|more|fewer|less|larger|bigger|greater|smaller)\b"
     r"|\bhow (?:many|much) (?:more|fewer|less|higher|lower)\b"
     r"|\b(?:beat|beats|beaten|exceed(?:ed|s)?|outpac(?:e|ed|es)|outperform(?:ed|s)?|outstrip(?:ped|s)?"
-    r"|surpass(?:ed|es)?|ahead of|above|below|compare[ds]?|comparison|versus|vs)\b"
+    r"|surpass(?:ed|es)?|ahead of|above|below|compare[ds]?|comparison|versus|vs|gap|difference)\b"
 )
+# A figure a question quotes ("from the 493,000 figure", "at 38.8 percent") tells when, not what:
+# only figures written as statistics (thousands, decimals, percent), not "top 100" or a year.
+QUOTED_STATISTIC = re.compile(r"\d,\d{3}|\d\.\d|percent|%")
 # Kinds whose figure is a date: their period is the figure itself.
 DATE_KINDS = frozenset({"date", "year"})
 # A question naming a period leans towards figures that have it ("patents 2024": the patent
@@ -91,6 +95,10 @@ class Engine:
         self._sources = sources
         self.index = Index(facts)
         self._group_of = {f.id: g for g in self.index.groups for f in g.facts}
+        self._periods_by_value: dict[float, set[str]] = {}
+        for fact in facts:
+            if fact.kind not in DATE_KINDS:
+                self._periods_by_value.setdefault(fact.value, set()).add(fact.period)
         counts = Counter(f.subject for f in facts)
         self.main_subject = counts.most_common(1)[0][0] if counts else ""
 
@@ -261,7 +269,15 @@ class Engine:
     ) -> tuple[Slots, list[str], list[str], Context | None]:
         """The question's slots, its words to match, the previous figure's words (for a
         follow-up) and the context still in force."""
+        question, quoted, quoted_periods = self._quoted_periods(question)
         slots = read_slots(self.index.correct(question), self.today(), self.index.subject_finder)
+        slots.quoted = quoted
+        if quoted_periods:
+            asked = {p.value for p in slots.periods}
+            slots.periods += [
+                QuestionPeriod(p, "the figure quoted", 0, 0) for p in quoted_periods if p not in asked
+            ]
+            slots.want = wanted_kind(slots.text, len(slots.periods))
         # A place that figures belong to is a slot, not a word to match; other places stay as
         # words where a figure's description uses them ("EU GIs") and are dropped otherwise.
         place_spans = [
@@ -282,6 +298,23 @@ class Engine:
             words, previous = self._merge_context(words, slots, context)
         return slots, words, previous, context
 
+    def _quoted_periods(self, question: str) -> tuple[str, list[float], list[str]]:
+        """The question without the figures it quotes from the releases, and their periods:
+        "how much did patents rise from the 493,000 figure to June 2025?" asks about the end of
+        September 2024 and June 2025, and "38.8 percent" in it is no cue for a share."""
+        periods: list[str] = []
+        values: list[float] = []
+        for figure in reversed(find_figures(question)):
+            written = question[figure.start : figure.unit_end]
+            if figure.kind == "year" or not QUOTED_STATISTIC.search(written):
+                continue
+            known = self._periods_by_value.get(figure.value, set())
+            if len(known) == 1:
+                periods.insert(0, next(iter(known)))
+                values.append(figure.value)
+                question = question[: figure.start] + " " * len(written) + question[figure.unit_end :]
+        return question, values, periods
+
     def _candidates(
         self, words: list[str], want: Want | None, slots: Slots, previous: list[str]
     ) -> list[Candidate]:
@@ -292,6 +325,9 @@ class Engine:
             words, want, slots.subjects, previous, asked, self.index.narrowed(slots.text)
         )
         candidates = [c for c in candidates if self.index.unit_fits(c.group, slots.text)]
+        if slots.quoted and want != "change":
+            # "when GI products made up 38.8%, how many were there?": not the 38.8% it gave
+            candidates = [c for c in candidates if not any(f.value in slots.quoted for f in c.group.facts)]
         if slots.periods:
             for candidate in candidates:
                 if any(

@@ -75,6 +75,7 @@ class Slots:
     # the period of the figure a follow-up points back at ("how many products is that?"): used
     # when the new figure has it, else the latest
     preferred_period: str | None = None
+    quoted: list[float] = field(default_factory=list)  # figures the question itself gives
     spans: list[tuple[int, int]] = field(default_factory=list)  # text of the periods
     subject_spans: list[tuple[int, int, str]] = field(default_factory=list)
 
@@ -196,7 +197,7 @@ GROWTH_WORD = re.compile(
     r"\b(?:rise|rose|risen|grew|grow|growth|increase|increased|gain|gained|climb|climbed|jump|jumped)\b"
 )
 STRONG_CHANGE = re.compile(
-    r"\b(how many more|how much more|difference|change (?:from|between|since)|added|additional|net (?:gain|increase))\b"
+    r"\b(how many more|how much more|difference|gap|change (?:from|between|since)|added|additional|net (?:gain|increase))\b"
 )
 
 

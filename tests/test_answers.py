@@ -15,7 +15,7 @@ from tests.conftest import TESTS
 
 TODAY = dt.date(2026, 11, 21)
 # At most 1 in 100 questions may get a wrong figure (the bar); measured: 0 on dev and
-# held-out sets 1-4, 2 of 183 on set 5, 1 of 202 on set 6 and 1 of 218 on set 7.
+# held-out sets 1-4 and 6-9, 2 of 183 on set 5.
 WRONG_RATE_BAR = 0.011
 
 
@@ -85,6 +85,11 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
             "What invention-patent total for the west did CNIPA announce at its August press conference?",
             531000,
         ),
+        # a figure the question quotes says when: the count of the share's time, not the latest
+        (
+            "In the article that puts the west at 38.8 percent of China's GI products, how many GI products is that?",
+            931,
+        ),
     ],
 )
 def test_answers_with_the_cited_figure(engine: Engine, question: str, value: float) -> None:
@@ -138,6 +143,8 @@ def test_answers_with_the_cited_figure(engine: Engine, question: str, value: flo
         # "European countries such as Britain and France" are examples, not a count
         "how many European countries import Helan Mountain wine?",
         "How many geographical indication products are registered on Mars?",  # not "marks"
+        # the question gives the 38.8% itself: it is not the answer
+        "When western GI products made up 38.8% of the national total, what share was that?",
     ],
 )
 def test_says_it_has_no_such_figure_rather_than_another(engine: Engine, question: str) -> None:
@@ -213,6 +220,23 @@ def test_follow_ups_use_the_conversation(engine: Engine, dialogue: list[tuple[st
 
 
 @pytest.mark.parametrize(
+    ("question", "difference"),
+    [
+        (
+            "How much did the western invention patent stock rise from the 493,000 figure to the June 2025 level?",
+            38000,
+        ),
+        ("what's the gap between the two reported counts of recognized GI products in western china", 47),
+    ],
+)
+def test_a_quoted_figure_or_a_gap_asks_for_the_change(
+    engine: Engine, question: str, difference: float
+) -> None:
+    answer = engine.answer(question)
+    assert answer.kind == "change" and answer.difference == difference, render_plain(answer)
+
+
+@pytest.mark.parametrize(
     ("dialogue", "difference"),
     [
         (
@@ -270,17 +294,20 @@ def test_unknown_period_says_which_periods_exist(engine: Engine) -> None:
 
 def test_question_set_accuracy_stays_above_the_bar(engine: Engine) -> None:
     # Each bar sits about 1.5 points under the accuracy measured when it was last raised (dev
-    # 98.0%, held-out sets 97.0, 96.8, 95.2, 96.3, 91.3, 92.6, 86.7). Held-out sets 6 and 7 were
-    # first run at 88.1% (4 wrong figures) and 84.9% (2 wrong), before anyone looked at them.
+    # 98.0%, held-out sets 97.0, 97.9, 95.2, 96.8, 95.1, 95.5, 91.3, 96.8, 94.3). Held-out sets
+    # 6-9 were first run at 88.1% (4 wrong figures), 84.9% (2 wrong), 87.7% (4 wrong) and 92.5%
+    # (3 wrong), before anyone looked at them.
     bars = {
         "dev": 0.96,
         "holdout": 0.95,
-        "holdout2": 0.95,
+        "holdout2": 0.96,
         "holdout3": 0.93,
-        "holdout4": 0.94,
-        "holdout5": 0.89,
-        "holdout6": 0.91,
-        "holdout7": 0.85,
+        "holdout4": 0.95,
+        "holdout5": 0.93,
+        "holdout6": 0.94,
+        "holdout7": 0.895,
+        "holdout8": 0.95,
+        "holdout9": 0.925,
     }
     for name, bar in ((f"{stem}.jsonl", bar) for stem, bar in bars.items()):
         report = evaluate(engine, load_cases(TESTS / "questions" / name))
