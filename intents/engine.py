@@ -95,10 +95,13 @@ class Engine:
         self._sources = sources
         self.index = Index(facts)
         self._group_of = {f.id: g for g in self.index.groups for f in g.facts}
-        self._periods_by_value: dict[float, set[str]] = {}
+        # the one period each figure's value is stated for (None: several), for quoted figures;
+        # a string per value, not a set, as a table of 100,000 facts has nearly as many values
+        self._period_of_value: dict[float, str | None] = {}
         for fact in facts:
             if fact.kind not in DATE_KINDS:
-                self._periods_by_value.setdefault(fact.value, set()).add(fact.period)
+                known = self._period_of_value.get(fact.value, fact.period)
+                self._period_of_value[fact.value] = fact.period if known == fact.period else None
         counts = Counter(f.subject for f in facts)
         self.main_subject = counts.most_common(1)[0][0] if counts else ""
 
@@ -308,9 +311,9 @@ class Engine:
             written = question[figure.start : figure.unit_end]
             if figure.kind == "year" or not QUOTED_STATISTIC.search(written):
                 continue
-            known = self._periods_by_value.get(figure.value, set())
-            if len(known) == 1:
-                periods.insert(0, next(iter(known)))
+            known = self._period_of_value.get(figure.value)
+            if known:
+                periods.insert(0, known)
                 values.append(figure.value)
                 question = question[: figure.start] + " " * len(written) + question[figure.unit_end :]
         return question, values, periods
