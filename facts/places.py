@@ -35,6 +35,12 @@ def load_places() -> tuple[Place, ...]:
 
 
 @cache
+def place_kinds() -> dict[str, str]:
+    """Each place's kind, read once: lists are found in every sentence and question's figures."""
+    return {place.name: place.kind for place in load_places()}
+
+
+@cache
 def place_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
     """One regex over every place name and alias (longest first), and alias -> canonical name."""
     canonical: dict[str, str] = {}
@@ -76,7 +82,7 @@ def place_lists(text: str) -> list[PlaceList]:
     city). "Chengdu, Sichuan" is a city and its province, not a list of two."""
     unbracketed = re.sub(r"\([^)]*\)", lambda m: " " * len(m.group(0)), text)
     places = find_places(unbracketed)
-    kinds = {p.name: p.kind for p in load_places()}
+    kinds = place_kinds()
     lists: list[PlaceList] = []
     current: list[tuple[int, int, str]] = []
     for number, place in enumerate(places):

@@ -307,6 +307,8 @@ class Engine:
         September 2024 and June 2025, and "38.8 percent" in it is no cue for a share."""
         periods: list[str] = []
         values: list[float] = []
+        if not any(character.isdigit() for character in question):
+            return question, values, periods  # most questions quote no figure: no scan
         for figure in reversed(find_figures(question)):
             written = question[figure.start : figure.unit_end]
             if figure.kind == "year" or not QUOTED_STATISTIC.search(written):
@@ -366,7 +368,7 @@ class Engine:
         # "and the China-ASEAN one?" after the China-EU meeting names another thing by its own word
         other_thing = any(
             context.subject not in self.index.things_by_word.get(w, {context.subject})
-            for w in self.index.content(slots.text)
+            for w in content_words(slots.text)  # already typo-corrected
         )
         if context.subject and all(s not in self.index.subjects for s in slots.subjects) and not other_thing:
             # "and EU ones?" after the China-EU agreement: still the agreement, now its EU side
@@ -522,23 +524,14 @@ class Engine:
             first, second = chosen
             if first.group is second.group or first.group.kind != second.group.kind:
                 return None
-            stated = [self._period_fact(c.group, slots) for c in chosen]
-            if None in stated:
+            asked = [p.value for p in slots.periods]
+            a, b = (self._fact_for(c.group, asked) for c in chosen)
+            if a is None or b is None:
                 return None  # a period one of them lacks: the usual answer says which
-            a, b = stated  # type: ignore[misc]
-            if a.unit != b.unit or a.kind in DATE_KINDS:
-                return None
-            sources = {f.source_id: self._sources[f.source_id] for f in (a, b)}
-            context = Context(metric=first.group.metric, subject=first.group.subject, fact_ids=[a.id, b.id])
             # figures of different times are set side by side, not subtracted (editions of two
             # series are numbers of one kind whenever they were held)
             comparable = a.period == b.period or a.kind == "ordinal"
-            return Answer(
-                question=question, answered=True, kind="compare", facts=[a, b], sources=sources,
-                difference=round(a.value - b.value, 9) if comparable else None,
-                intent=f"{first.group.label} | {second.group.label}",
-                score=round(min(first.score, second.score), 3), context=context,
-            )  # fmt: skip
+            return self._compared(question, first, second, a, b, comparable)
         return None
 
     def _compare_periods(self, question: str, slots: Slots, words: list[str]) -> Answer | None:
@@ -547,20 +540,25 @@ class Engine:
         if not self._confident(candidates):
             return None
         best = candidates[0]
-        stated = []
-        for period in slots.periods[:2]:
-            facts = [f for f in best.group.facts if period_matches(period.value, f.period)]
-            if not facts:
-                return None
-            stated.append(max(facts, key=lambda f: f.period))
-        a, b = stated
-        if a.period == b.period or a.unit != b.unit or a.kind in DATE_KINDS:
+        a, b = (self._fact_for(best.group, [p.value]) for p in slots.periods[:2])
+        if a is None or b is None or a.period == b.period:
             return None
+        return self._compared(question, best, best, a, b, comparable=True)
+
+    def _compared(
+        self, question: str, first: Candidate, second: Candidate, a: Fact, b: Fact, comparable: bool
+    ) -> Answer | None:
+        """The answer setting fact `a` (of `first`) beside fact `b` (of `second`), or None when
+        the two cannot stand side by side (other units, or dates)."""
+        if a.unit != b.unit or a.kind in DATE_KINDS:
+            return None
+        labels = dict.fromkeys([first.group.label, second.group.label])
         return Answer(
             question=question, answered=True, kind="compare", facts=[a, b],
             sources={f.source_id: self._sources[f.source_id] for f in (a, b)},
-            difference=round(a.value - b.value, 9), intent=best.group.label, score=round(best.score, 3),
-            context=Context(metric=best.group.metric, subject=best.group.subject, fact_ids=[a.id, b.id]),
+            difference=round(a.value - b.value, 9) if comparable else None, intent=" | ".join(labels),
+            score=round(min(first.score, second.score), 3),
+            context=Context(metric=first.group.metric, subject=first.group.subject, fact_ids=[a.id, b.id]),
         )  # fmt: skip
 
     def _sides(self, slots: Slots, words: list[str]) -> list[tuple[list[str], list[str]]]:
@@ -580,7 +578,7 @@ class Engine:
             ]
         # "China-EU" says EU and "China-ASEAN" says ASEAN; a place taken as a slot ("EU GIs")
         # still names its side
-        asked = self.index.content(slots.text)
+        asked = content_words(slots.text)  # already typo-corrected
         for contrast in self.index.contrasts:
             members = list(dict.fromkeys(p for w in asked for p in (w, *w.split("-")) if p in contrast))
             if len(members) >= 2:
@@ -593,9 +591,8 @@ class Engine:
                 return [(slots.subjects, side(one, other)), (slots.subjects, side(other, one))]
         return []
 
-    def _period_fact(self, group: Group, slots: Slots) -> Fact | None:
-        """A figure's fact for the period a question names (its latest if none), or None."""
-        asked = [p.value for p in slots.periods]
+    def _fact_for(self, group: Group, asked: list[str]) -> Fact | None:
+        """A figure's latest fact for the periods asked (its latest if none asked), or None."""
         facts = [f for f in group.facts if not asked or any(period_matches(a, f.period) for a in asked)]
         return max(facts, key=lambda f: f.period) if facts else None
 
