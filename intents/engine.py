@@ -248,10 +248,11 @@ class Engine:
         rivals = [
             c for c in candidates
             if c.group is not best.group and c.score >= best.score - AMBIGUITY_MARGIN
-            and not (not slots.subjects and c.group.metric == best.group.metric)
         ]  # fmt: skip
-        if rivals and not slots.subjects and all(r.group.subject != best.group.subject for r in rivals):
-            rivals = []  # the same figure for other places: answer for the main subject
+        if not slots.subjects and best.group.subject == self.main_subject:
+            # the same figure for other places, or other figures of theirs: the main subject's.
+            # Two other things ("when was the meeting held?": which one?) are both offered.
+            rivals = [r for r in rivals if r.group.subject == best.group.subject]
         if rivals and previous and _refers_back(slots.text):
             # "by what percent did they grow?": the one that shares most with the figure before
             options = [best, *rivals]
@@ -275,6 +276,11 @@ class Engine:
         question, quoted, quoted_periods = self._quoted_periods(question)
         slots = read_slots(self.index.correct(question), self.today(), self.index.subject_finder)
         slots.quoted = quoted
+        if slots.want != "date":
+            # "the figures from the August press conference": where they were given, not what is asked
+            slots.subjects = [
+                s for s in slots.subjects if s in self.index.place_names or not REPORTED.search(normalize(s))
+            ]
         if quoted_periods:
             asked = {p.value for p in slots.periods}
             slots.periods += [

@@ -396,8 +396,9 @@ class Index:
         # from becoming "eight".
         choices = self.known_by_letter.get(word[0], [])
         best = process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
-        if best and (len(word) > 4 or best[0] not in self.place_words):
-            # a short word one letter off a place is nearly always a word of its own ("span" is not "Spain")
+        if best and (best[0] not in self.place_words or (len(word) > 4 and OSA.distance(word, best[0]) <= 2)):
+            # A word near a place is nearly always a word of its own unless it is a slip or two
+            # off: "span" is not Spain, "linking" is not Liaoning; "Sichaun" is Sichuan.
             return best[0]
         # Two letters swapped ("yaer", "mnay") score only 75 but are the commonest slip of all.
         swapped = [

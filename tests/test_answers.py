@@ -58,6 +58,8 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
         ("When did the solar-panels-plus-sheep idea in Qinghai get its patent?", 2018),
         # "span" is a word, not a misspelt "Spain"
         ("How many square kilometers does the Talatan photovoltaic power generation park span?", 600),
+        # "linking" is a word, not a misspelt Liaoning
+        ("The railway linking Kunming and Vientiane - about how many patents came out of building it?", 30),
         # places a release lists, counted
         ("In how many cities were cross-regional patent commercialization events held?", 3),
         ("how many contries has shaanxi set up overseas IP protecton workstations in", 2),
@@ -404,6 +406,26 @@ def test_a_date_states_its_day_and_month_as_well_as_its_year(engine: Engine) -> 
     answer = engine.answer("Which day of August 2025 did CNIPA hold its regular press conference?")
     assert "26 August 2025" in render_plain(answer)
     assert [verdict(answer, day, engine) for day in (26, 8, 2025, 27)] == ["right", "right", "right", "wrong"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "when was the press conference?",
+        "On what day in August did CNIPA hold the press conference where the western China figures were released?",
+    ],
+)
+def test_the_press_conference_asked_about_by_when_is_dated(engine: Engine, question: str) -> None:
+    answer = engine.answer(question)
+    assert "26 August 2025" in render_plain(answer)
+    assert verdict(answer, 26, engine) == "right"
+
+
+def test_the_same_figure_of_two_other_things_is_a_question_back(engine: Engine) -> None:
+    # no thing named: the China-EU meeting (2024) or the China-ASEAN one (2025)?
+    answer = engine.answer("when was the meeting held?")
+    assert (answer.answered, answer.kind) == (False, "clarify")
+    assert len(answer.suggestions) == 2
 
 
 def test_places_a_new_release_lists_are_counted_as_places_not_as_anything_else(tmp_path: Path) -> None:
