@@ -170,6 +170,8 @@ def _compare_lines(answer: Answer, plain: bool) -> list[str]:
     else:
         gap = abs(answer.difference)
         unit = {"percent": " percentage points", "ordinal": ""}.get(first.unit, f" {first.unit}")
+        if first.unit != second.unit:
+            unit = ""  # counts of two kinds of thing: 2,399 trademarks beside 978 products
         leader = first if answer.difference >= 0 else second
         if first.subject != second.subject:
             name = leader.subject

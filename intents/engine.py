@@ -23,7 +23,7 @@ from facts.store import ensure_database, load_facts, top_misses
 from intents.matcher import Candidate, Group, Index
 from intents.models import Answer, Context, Suggestion
 from intents.slots import UNRESOLVED, QuestionPeriod, Slots, period_matches, read_slots, wanted_kind
-from intents.text import MAX_QUESTION_CHARS, content_words, normalize
+from intents.text import MAX_QUESTION_CHARS, content_words, normalize, stopwords
 from intents.vocabulary import Want, load_vocabulary
 
 # A figure is stated only when its group scores at least this (0..1)... Swept over the three
@@ -58,6 +58,13 @@ COMPARE = re.compile(
     r"|\bhow (?:many|much) (?:more|fewer|less|higher|lower)\b"
     r"|\b(?:beat|beats|beaten|exceed(?:ed|s)?|outpac(?:e|ed|es)|outperform(?:ed|s)?|outstrip(?:ped|s)?"
     r"|surpass(?:ed|es)?|ahead of|above|below|compare[ds]?|comparison|versus|vs|gap|difference)\b"
+    r"|\b(?:faster|slower|more|fewer|higher|lower|larger|bigger|greater|smaller)\b.*\bthan\b"
+)
+# An edition a question names ("the 17th meeting").
+ORDINAL = re.compile(r"\b(\d{1,3})(?:st|nd|rd|th)\b")
+# Where a comparison's two sides meet: "X than Y", "X or Y", "X versus Y", "between X and Y".
+SIDES_SPLIT = re.compile(
+    r"\b(?P<cut>than|or|versus|vs|compared (?:to|with))\b|\bbetween\b.+?\b(?P<cut2>and)\b"
 )
 # A figure a question quotes ("from the 493,000 figure", "at 38.8 percent") tells when, not what:
 # only figures written as statistics (thousands, decimals, percent), not "top 100" or a year.
@@ -104,6 +111,43 @@ class Engine:
                 self._period_of_value[fact.value] = fact.period if known == fact.period else None
         counts = Counter(f.subject for f in facts)
         self.main_subject = counts.most_common(1)[0][0] if counts else ""
+        self._title_patterns = {
+            source_id: pattern
+            for source_id, source in sources.items()
+            if (pattern := self._title_pattern(source.title)) is not None
+        }
+
+    def _title_pattern(self, title: str) -> re.Pattern[str] | None:
+        """The runs of a release's title a question may quote to name it ("the 'IP Takes Lead'
+        article"): three or more of its words holding one of its own, or two of its own. Its own
+        words are in no figure's description and name no place, so "western China" alone, or a
+        title of common words ("CNIPA's August press conference"), names no release."""
+        tokens = re.findall(r"[\w']+", normalize(title))
+        own = [
+            len(t) >= 4 and not t.isdigit() and not REPORTED.fullmatch(t) and t not in stopwords()
+            and not any(w in self.index.by_word or w in self.index.place_words for w in content_words(t))
+            for t in tokens
+        ]  # fmt: skip
+        runs = [
+            tokens[i:j]
+            for i in range(len(tokens))
+            for j in range(i + 2, len(tokens) + 1)
+            if sum(own[i:j]) >= 2 or (j - i >= 3 and any(own[i:j]))
+        ]
+        if not runs:
+            return None
+        word = lambda t: re.escape(t).replace("'", "['’]?")  # noqa: E731
+        alternatives = sorted((r"[\s'’\"‘“”-]+".join(map(word, run)) for run in runs), key=len, reverse=True)
+        return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", re.IGNORECASE)
+
+    def _named_source(self, question: str) -> tuple[str, str | None]:
+        """The question without a release's title it quotes, and that release's id."""
+        for source_id, pattern in self._title_patterns.items():
+            match = pattern.search(question)
+            if match:
+                blank = " " * (match.end() - match.start())
+                return question[: match.start()] + blank + question[match.end() :], source_id
+        return question, None
 
     def reload(self) -> int:
         """Re-read the database (after an ingest); returns the number of facts."""
@@ -266,16 +310,58 @@ class Engine:
                 intent=best.group.label, suggestions=[self._suggest(c.group) for c in options],
                 message="Did you mean:", context=context or Context(),
             )  # fmt: skip
+        asked_editions = {float(n) for n in ORDINAL.findall(slots.text)}
+        editions = {
+            f.value: f.figure
+            for n in (self.index.by_subject.get(best.group.subject, ()) if asked_editions else ())
+            for f in self.index.groups[n].facts
+            if f.kind == "ordinal"
+        }
+        if editions and not asked_editions & set(editions):
+            # "the 17th China-EU meeting": the releases tell of the 18th only
+            told = " and ".join(editions[v] for v in sorted(editions))
+            message = f"I have no figures for that edition of the {best.group.subject}; the releases tell of the {told}."
+            return self._no_figure(question, words, slots, message, [best], suggest_group=True)
+        other = self._other_figure(best, words, want, slots)
+        if other:
+            # "valid patents plus trademarks": two figures named, neither the answer alone
+            return Answer(
+                question=question, answered=False, kind="clarify", score=best.score,
+                intent=best.group.label, suggestions=[self._suggest(c.group) for c in (best, other)],
+                message="You name two figures; ipfacts gives each as cited (it does not add them up). Did you mean:",
+                context=context or Context(),
+            )  # fmt: skip
         return self._select_period(question, best, slots, want)
+
+    def _other_figure(
+        self, best: Candidate, words: list[str], want: Want | None, slots: Slots
+    ) -> Candidate | None:
+        """Another figure the question names beside `best`: a word `best` leaves unexplained
+        that stands against one of its own ("patents" beside "trademarks"), and that clearly
+        names another figure on its own."""
+        metric = best.group.metric_parts
+        leftover = [w for w in words if w not in best.group.words]
+        if not any(w in c and metric & c - {w} for w in leftover for c in self.index.contrasts):
+            return None
+        others = self._candidates(leftover, want, slots, [])
+        if (
+            self._confident(others)
+            and others[0].group is not best.group
+            and others[0].question_coverage == 1.0
+        ):
+            return others[0]
+        return None
 
     def understand(
         self, question: str, context: Context | None = None
     ) -> tuple[Slots, list[str], list[str], Context | None]:
         """The question's slots, its words to match, the previous figure's words (for a
         follow-up) and the context still in force."""
+        question, source_id = self._named_source(question)
         question, quoted, quoted_periods = self._quoted_periods(question)
         slots = read_slots(self.index.correct(question), self.today(), self.index.subject_finder)
         slots.quoted = quoted
+        slots.source_id = source_id
         if slots.want != "date":
             # "the figures from the August press conference": where they were given, not what is asked
             slots.subjects = [
@@ -287,6 +373,16 @@ class Engine:
                 QuestionPeriod(p, "the figure quoted", 0, 0) for p in quoted_periods if p not in asked
             ]
             slots.want = wanted_kind(slots.text, len(slots.periods))
+        words = self._words(slots)
+        previous: list[str] = []
+        if context and time.time() - context.updated > CONTEXT_TTL_SECONDS:
+            context = None
+        if context and _is_followup(slots.text, words, slots, self.index.subjects):
+            words, previous = self._merge_context(words, slots, context)
+        return slots, words, previous, context
+
+    def _words(self, slots: Slots, start: int = 0, end: int | None = None) -> list[str]:
+        """The words to match in the question (or in its text from `start` to `end`)."""
         # A place that figures belong to is a slot, not a word to match; other places stay as
         # words where a figure's description uses them ("EU GIs") and are dropped otherwise.
         place_spans = [
@@ -294,18 +390,12 @@ class Engine:
             for a, b, name in slots.subject_spans
             if name in self.index.place_names or name in self.index.subjects
         ]
-        residual = _without_spans(slots.text, slots.spans + place_spans)
-        words = [
+        residual = _without_spans(slots.text, slots.spans + place_spans)[start:end]
+        return [
             w for w in content_words(residual)  # slots.text is already typo-corrected
             if (w not in self.index.place_words or w in self.index.by_word) and len(w) > 1
             and w not in self.index.change_words  # "how many were added?": the asking, not the topic
         ]  # fmt: skip
-        previous: list[str] = []
-        if context and time.time() - context.updated > CONTEXT_TTL_SECONDS:
-            context = None
-        if context and _is_followup(slots.text, words, slots, self.index.subjects):
-            words, previous = self._merge_context(words, slots, context)
-        return slots, words, previous, context
 
     def _quoted_periods(self, question: str) -> tuple[str, list[float], list[str]]:
         """The question without the figures it quotes from the releases, and their periods:
@@ -327,11 +417,13 @@ class Engine:
         return question, values, periods
 
     def _candidates(
-        self, words: list[str], want: Want | None, slots: Slots, previous: list[str]
-    ) -> list[Candidate]:
+        self, words: list[str], want: Want | None, slots: Slots, previous: list[str],
+        not_asked: frozenset[str] = frozenset(),
+    ) -> list[Candidate]:  # fmt: skip
+        """Groups for the words; `not_asked`: words of the other side of a comparison."""
         if want == "change":
             words = [w for w in words if w != "growth"]  # "increase", "grew": the change itself
-        asked = set(self.index.content(slots.text))  # its own words, place names too: "EU ones"
+        asked = set(self.index.content(slots.text)) - not_asked  # place names too: "EU ones"
         candidates = self.index.candidates(
             words, want, slots.subjects, previous, asked, self.index.narrowed(slots.text)
         )
@@ -396,6 +488,15 @@ class Engine:
         facts = group.facts
         if want == "change":
             return self._change(question, best, slots)
+        if slots.source_id:
+            # "according to the 'IP Takes Lead' article": that release's figure, or none
+            facts = [f for f in facts if f.source_id == slots.source_id]
+            if not facts:
+                title = self._sources[slots.source_id].title
+                return self._no_figure(
+                    question, [], slots, f"'{title}' gives no figure for {group.metric} ({group.subject}).",
+                    [best], suggest_group=True,
+                )  # fmt: skip
         asked = [p.value for p in slots.periods]
         if UNRESOLVED in asked:
             # "a year before September 2024": a period the releases do not pin down
@@ -471,6 +572,9 @@ class Engine:
             by_period.setdefault(fact.period, fact)
         periods = sorted(by_period)
         asked = [p.value for p in slots.periods]
+        named = sorted({f.period for f in group.facts if f.source_id == slots.source_id})
+        if named and len(asked) == 1 and not period_matches(asked[0], named[-1]):
+            asked.append(named[-1])  # "in June 2025 than the count in the 'IP Takes Lead' article"
         if len(asked) >= 2:
             chosen = [next((p for p in periods if period_matches(a, p)), None) for a in asked[:2]]
             if None in chosen or chosen[0] == chosen[1]:
@@ -514,24 +618,59 @@ class Engine:
         sides = self._sides(slots, words)
         if not sides and len(slots.periods) >= 2:
             return self._compare_periods(question, slots, words)
-        if not sides:
-            return None
+        compared = self._compare_sides(question, slots, sides) if sides else None
+        if compared is None and (split := self._split_sides(slots)):
+            compared = self._compare_sides(question, slots, split)
+        return compared
+
+    def _split_sides(self, slots: Slots) -> list[tuple[list[str], list[str]]]:
+        """The two sides of "how many more GI trademarks than GI products", "the gap between
+        patent growth and trademark growth" or "which is larger, X or Y": the words and places
+        on either side of "than", "or", "versus" or "between ... and"."""
+        split = SIDES_SPLIT.search(slots.text)
+        if not split:
+            return []
+        start, end = split.span("cut" if split.group("cut") else "cut2")
+        sides = []
+        for begin, finish in ((0, start), (end, len(slots.text))):
+            own = [name for a, b, name in slots.subject_spans if begin <= a and b <= finish]
+            sides.append((own, self._words(slots, begin, finish)))
+        shared = [s for s in slots.subjects if s not in sides[0][0] + sides[1][0]]
+        sides = [(own or shared, side_words) for own, side_words in sides]
+        if not (sides[0][1] and sides[1][1]) or sides[0][1] == sides[1][1]:
+            return []
+        return sides
+
+    def _compare_sides(
+        self, question: str, slots: Slots, sides: list[tuple[list[str], list[str]]]
+    ) -> Answer | None:
+        """Each side found as if asked alone; the answer setting the two side by side."""
         wants = [slots.want, "growth"] if slots.want == "change" else [slots.want]
         for want in wants:
-            chosen = []
-            for subjects, side_words in sides:
+            found = []
+            for (subjects, side_words), (_, other_words) in zip(sides, sides[::-1], strict=True):
                 side_slots = dataclasses.replace(slots, subjects=subjects)
-                candidates = self._candidates(side_words, want, side_slots, [])
-                if not self._confident(candidates):
-                    break
-                chosen.append(candidates[0])
-            if len(chosen) < 2:
+                # "fewer EU GIs than Chinese GIs": the EU side is not asked about Chinese ones
+                other = frozenset(other_words) - set(side_words)
+                candidates = self._candidates(side_words, want, side_slots, [], other)
+                found.append([c for c in candidates if self._confident([c])])
+            if not all(found):
                 continue
-            first, second = chosen
+            # "who grew faster, the west or China?": the one figure both sides have (GDP growth),
+            # before each side's own best (the west's patent growth)
+            first, second = next(
+                (
+                    (x, y)
+                    for x in found[0]
+                    for y in found[1]
+                    if x.group.metric == y.group.metric and x.group is not y.group
+                ),
+                (found[0][0], found[1][0]),
+            )
+            chosen = [first, second]
             if first.group is second.group or first.group.kind != second.group.kind:
                 return None
-            asked = [p.value for p in slots.periods]
-            a, b = (self._fact_for(c.group, asked) for c in chosen)
+            a, b = (self._fact_for(c.group, slots, slots.periods) for c in chosen)
             if a is None or b is None:
                 return None  # a period one of them lacks: the usual answer says which
             # figures of different times are set side by side, not subtracted (editions of two
@@ -546,7 +685,7 @@ class Engine:
         if not self._confident(candidates):
             return None
         best = candidates[0]
-        a, b = (self._fact_for(best.group, [p.value]) for p in slots.periods[:2])
+        a, b = (self._fact_for(best.group, slots, [p]) for p in slots.periods[:2])
         if a is None or b is None or a.period == b.period:
             return None
         return self._compared(question, best, best, a, b, comparable=True)
@@ -555,8 +694,9 @@ class Engine:
         self, question: str, first: Candidate, second: Candidate, a: Fact, b: Fact, comparable: bool
     ) -> Answer | None:
         """The answer setting fact `a` (of `first`) beside fact `b` (of `second`), or None when
-        the two cannot stand side by side (other units, or dates)."""
-        if a.unit != b.unit or a.kind in DATE_KINDS:
+        the two cannot stand side by side (other units, or dates). Counts of two kinds of
+        thing ("GI trademarks than GI products") are numbers of one kind."""
+        if a.kind in DATE_KINDS or (a.unit != b.unit and not a.kind == b.kind == "count"):
             return None
         labels = dict.fromkeys([first.group.label, second.group.label])
         return Answer(
@@ -597,10 +737,15 @@ class Engine:
                 return [(slots.subjects, side(one, other)), (slots.subjects, side(other, one))]
         return []
 
-    def _fact_for(self, group: Group, asked: list[str]) -> Fact | None:
-        """A figure's latest fact for the periods asked (its latest if none asked), or None."""
-        facts = [f for f in group.facts if not asked or any(period_matches(a, f.period) for a in asked)]
-        return max(facts, key=lambda f: f.period) if facts else None
+    def _fact_for(self, group: Group, slots: Slots, periods: list[QuestionPeriod]) -> Fact | None:
+        """A figure's latest fact for the periods asked (its latest if none asked) from the
+        release the question names, if it names one; or None."""
+        facts = [f for f in group.facts if f.source_id == slots.source_id or not slots.source_id]
+        asked = [p.value for p in periods]
+        matching = [f for f in facts if not asked or any(period_matches(a, f.period) for a in asked)]
+        if not matching and asked and REPORTED.search(slots.text):
+            matching = [f for f in facts if self._reported_in(f, periods)]  # "last year, per the article"
+        return max(matching, key=lambda f: f.period) if matching else None
 
     def _no_figure(
         self, question: str, words: list[str], slots: Slots, message: str | None,

@@ -76,6 +76,7 @@ class Slots:
     # when the new figure has it, else the latest
     preferred_period: str | None = None
     quoted: list[float] = field(default_factory=list)  # figures the question itself gives
+    source_id: str | None = None  # the release a question names by its title
     spans: list[tuple[int, int]] = field(default_factory=list)  # text of the periods
     subject_spans: list[tuple[int, int, str]] = field(default_factory=list)
 
@@ -197,7 +198,8 @@ GROWTH_WORD = re.compile(
     r"\b(?:rise|rose|risen|grew|grow|growth|increase|increased|gain|gained|climb|climbed|jump|jumped)\b"
 )
 STRONG_CHANGE = re.compile(
-    r"\b(how many more|how much more|difference|gap|change (?:from|between|since)|added|additional|net (?:gain|increase))\b"
+    r"\b(how many more|how much more|difference|gap|change (?:from|between|since)|added|additional|net (?:gain|increase)"
+    r"|minus|subtract(?:ed|ing)?)\b"
 )
 
 

@@ -229,6 +229,13 @@ def test_follow_ups_use_the_conversation(engine: Engine, dialogue: list[tuple[st
             38000,
         ),
         ("what's the gap between the two reported counts of recognized GI products in western china", 47),
+        ("valid invention patents in the west: june 2025 figure minus the end-sept one?", 38000),
+        # the count a release gives, named by its title, against a period
+        (
+            "How many more GI products did the west have in June 2025 than the count given in the"
+            " 'IP Takes Lead' article?",
+            47,
+        ),
     ],
 )
 def test_a_quoted_figure_or_a_gap_asks_for_the_change(
@@ -472,6 +479,41 @@ def test_places_a_new_release_lists_are_counted_as_places_not_as_anything_else(t
         ),
         # figures of different times are set side by side, not subtracted
         ("Which has more GIs, Guangxi or the west?", [211, 978], None, "does not subtract"),
+        # the side not asked about is not the other one's figure
+        (
+            "How many fewer EU GIs than Chinese GIs were covered by the 2021 deal?",
+            [96, 100],
+            -4,
+            "higher by 4",
+        ),
+        # two figures of one place, each named on its side of "than" or "between ... and"
+        (
+            "In the year to September 2024, how many percentage points faster did western invention"
+            " patents grow than registered trademarks?",
+            [16.7, 10.5],
+            6.2,
+            "higher by 6.2 percentage points",
+        ),
+        (
+            "As of June 2025, how many more GI collective and certification trademarks than GI products"
+            " did western China have?",
+            [2399, 978],
+            1421,
+            "higher by 1,421 (computed",  # counts of two kinds of thing: no one unit
+        ),
+        (
+            "gap in percentage points between the yoy growth of invention patents and of trademarks in the west?",
+            [16.7, 10.5],
+            6.2,
+            "higher by 6.2 percentage points",
+        ),
+        # the one figure both sides have, not the west's own best (its patent growth)
+        (
+            "who grew faster per the article, western china or china overall?",
+            [5.5, 5.2],
+            0.3,
+            "higher by 0.3",
+        ),
         # one figure at two times
         (
             "Which is higher, the GI count in western China as of June 2025 or in 2024?",
@@ -490,6 +532,58 @@ def test_a_comparison_states_both_cited_figures_and_the_gap(
     text = render_plain(answer)
     assert said in text and all(f"“{f.quote}”" in text for f in answer.facts)
     assert render_html(answer).count("<b>") == 2 and "<blockquote>" in render_html(answer)
+
+
+@pytest.mark.parametrize(
+    ("question", "value"),
+    [
+        (
+            "How many GI products had the western region recognized according to the 'IP Takes Lead' article?",
+            931,
+        ),
+        ("western gi share of natinal total % ip takes lead article", 38.8),
+        (
+            "According to the “IP Takes Lead in Western China’s Innovation Surge” piece, how many invention"
+            " patents were in force in the region at end-September?",
+            493000,
+        ),
+    ],
+)
+def test_a_release_named_by_its_title_gives_its_own_figure(
+    engine: Engine, question: str, value: float
+) -> None:
+    answer = engine.answer(question)
+    assert [f.value for f in answer.facts] == [value], render_plain(answer)
+    assert answer.sources[answer.facts[0].source_id].title.startswith("IP Takes Lead")
+
+
+def test_a_release_named_by_its_title_without_the_figure_gives_none(engine: Engine) -> None:
+    # the article gives trademark growth only; the count is from the press conference
+    answer = engine.answer(
+        "According to 'IP Takes Lead', how many valid registered trademarks does the west have?"
+    )
+    assert not answer.answered and answer.facts == []
+    assert "'IP Takes Lead in Western China's Innovation Surge' gives no figure" in render_plain(answer)
+    assert answer.suggestions  # the figure it does have, from the other release, is offered
+
+
+def test_two_figures_named_at_once_are_a_question_back(engine: Engine) -> None:
+    answer = engine.answer("what's the total number of valid patents plus trademarks in western china?")
+    assert (answer.answered, answer.kind) == (False, "clarify")
+    assert {s.label.split(" — ")[0] for s in answer.suggestions} == {
+        "valid registered trademarks",
+        "valid invention patents",
+    }
+
+
+def test_an_edition_the_releases_do_not_tell_of_gets_no_figure(engine: Engine) -> None:
+    answer = engine.answer("In what year was the 17th China–EU Heads of IP Offices Meeting held?")
+    assert not answer.answered and answer.facts == []
+    assert "the releases tell of the 18th" in render_plain(answer)
+    assert (
+        engine.answer("In what year was the 18th China–EU Heads of IP Offices Meeting held?").facts[0].value
+        == 2024
+    )
 
 
 @pytest.mark.parametrize(
