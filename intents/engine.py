@@ -56,7 +56,7 @@ REPORTED = re.compile(r"\b(?:press|presser|release|report|article|feature|briefi
 COMPARE = re.compile(
     r"\b(?:which|who|what)\b.*\b(?:faster|slower|higher|lower|more|fewer|less|larger|bigger|greater|smaller)\b"
     r"|\bhow (?:many|much) (?:more|fewer|less|higher|lower)\b"
-    r"|\b(?:beat|beats|beaten|exceed(?:ed|s)?|outpac(?:e|ed|es)|outperform(?:ed|s)?|outstrip(?:ped|s)?"
+    r"|\b(?:beat|beats|beaten|beating|exceed(?:ed|s|ing)?|outpac(?:e|ed|es|ing)|outperform(?:ed|s|ing)?|outstrip(?:ped|s)?"
     r"|surpass(?:ed|es)?|ahead of|above|below|compare[ds]?|comparison|versus|vs|gap|difference)\b"
     r"|\b(?:faster|slower|more|fewer|higher|lower|larger|bigger|greater|smaller)\b.*\bthan\b"
 )

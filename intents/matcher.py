@@ -390,8 +390,15 @@ class Index:
             # read as its words; a known compound ("hi-growth" -> "high-growth") stays one word
             split = len(parts) > 2 or all(p in self.known_words and p not in stopwords() for p in parts)
             return " ".join(parts) if split and joined not in self.known_words else joined
-        if word in self.known_words or word in names or len(word) < 4 or not word.isalpha():
+        if word in self.known_words or word in names or not word.isalpha():
             return word
+        if len(word) < 4:
+            # "hte", "adn": a short word is corrected only to a stopword, two letters swapped
+            swapped = [w for w in self.known_by_letters.get(sorted_letters(word), []) if w in stopwords()]
+            return swapped[0] if len(word) == 3 and len(swapped) == 1 else word
+        joined = self._split_joined(word)
+        if joined:
+            return joined
         # Misspellings nearly always keep their first letter; requiring it stops "freight"
         # from becoming "eight".
         choices = self.known_by_letter.get(word[0], [])
@@ -405,6 +412,20 @@ class Index:
             w for w in self.known_by_letters.get(sorted_letters(word), []) if OSA.distance(w, word) == 1
         ]
         return swapped[0] if len(swapped) == 1 else word
+
+    def _split_joined(self, word: str) -> str | None:
+        """Two words typed without the space ("howmany", "manyprovincial"): both known, and one
+        a stopword or both a figure's words, so an unknown word ("copyrights") is not split."""
+        stop = stopwords()
+        for cut in range(2, len(word) - 1):
+            left, right = word[:cut], word[cut:]
+            if (
+                left in self.known_words
+                and (right in self.known_words or stem(right) in self.by_word)
+                and (left in stop or right in stop or (left in self.by_word and stem(right) in self.by_word))
+            ):
+                return f"{left} {right}"
+        return None
 
     def content(self, text: str) -> list[str]:
         """The words of a question (or part of one) to match, typos corrected."""

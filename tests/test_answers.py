@@ -60,6 +60,16 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
         ("How many square kilometers does the Talatan photovoltaic power generation park span?", 600),
         # "linking" is a word, not a misspelt Liaoning
         ("The railway linking Kunming and Vientiane - about how many patents came out of building it?", 30),
+        # words run together, a three-letter slip, a greeting and an official place name
+        ("how manyprovincial-level regions in western china", 12),
+        ("howmany EU GIs in the 2021 agrement", 96),
+        ("guangxi how many GIs hte region has", 211),
+        (
+            "Good afternoon. Could you advise how many geographical indications the Guangxi Zhuang"
+            " Autonomous Region has?",
+            211,
+        ),
+        ("western regoins GDP grwoth rate beating the national avg", 5.5),
         # places a release lists, counted
         ("In how many cities were cross-regional patent commercialization events held?", 3),
         ("how many contries has shaanxi set up overseas IP protecton workstations in", 2),
@@ -145,6 +155,7 @@ def test_answers_with_the_cited_figure(engine: Engine, question: str, value: flo
         # "European countries such as Britain and France" are examples, not a count
         "how many European countries import Helan Mountain wine?",
         "How many geographical indication products are registered on Mars?",  # not "marks"
+        "how many copyrights in the west?",  # not split into known words
         # the question gives the 38.8% itself: it is not the answer
         "When western GI products made up 38.8% of the national total, what share was that?",
     ],
