@@ -20,7 +20,7 @@ from facts.models import Fact, Source
 from facts.numbers import find_figures
 from facts.periods import find_periods, period_label
 from facts.store import ensure_database, load_facts, top_misses
-from intents.matcher import Candidate, Group, Index
+from intents.matcher import MEASURE_UNIT_WORDS, Candidate, Group, Index
 from intents.models import Answer, Context, Suggestion
 from intents.slots import UNRESOLVED, QuestionPeriod, Slots, period_matches, read_slots, wanted_kind
 from intents.text import MAX_QUESTION_CHARS, content_words, normalize, stopwords
@@ -60,6 +60,8 @@ COMPARE = re.compile(
     r"|surpass(?:ed|es)?|ahead of|above|below|compare[ds]?|comparison|versus|vs|gap|difference)\b"
     r"|\b(?:faster|slower|more|fewer|higher|lower|larger|bigger|greater|smaller)\b.*\bthan\b"
 )
+# A period that starts a running total ("since it opened in December 2021", "since 2021").
+SINCE = re.compile(r"\bsince\b(?:\s+[\w']+){0,4}\s*$")
 # An edition a question names ("the 17th meeting").
 ORDINAL = re.compile(r"\b(\d{1,3})(?:st|nd|rd|th)\b")
 # Where a comparison's two sides meet: "X than Y", "X or Y", "X versus Y", "between X and Y".
@@ -362,6 +364,12 @@ class Engine:
         slots = read_slots(self.index.correct(question), self.today(), self.index.subject_finder)
         slots.quoted = quoted
         slots.source_id = source_id
+        starts = [p for p in slots.periods if SINCE.search(slots.text[: p.start]) or SINCE.match(p.text)]
+        if starts:
+            # "trips since it opened in December 2021": where a running total starts, not when
+            slots.since = [p.value for p in starts]
+            slots.periods = [p for p in slots.periods if p not in starts]
+            slots.want = wanted_kind(slots.text, len(slots.periods))
         if slots.want != "date":
             # "the figures from the August press conference": where they were given, not what is asked
             slots.subjects = [
@@ -390,7 +398,13 @@ class Engine:
             for a, b, name in slots.subject_spans
             if name in self.index.place_names or name in self.index.subjects
         ]
-        residual = _without_spans(slots.text, slots.spans + place_spans)[start:end]
+        residual = _without_spans(slots.text, slots.spans + place_spans)
+        # a unit of measure no figure's description writes that way ("in square km") picks
+        # figures by their unit (Index.unit_fits), and is no word to match
+        residual = MEASURE_UNIT_WORDS.sub(
+            lambda m: m[0] if all(w in self.index.by_word for w in content_words(m[0])) else " " * len(m[0]),
+            residual,
+        )[start:end]
         return [
             w for w in content_words(residual)  # slots.text is already typo-corrected
             if (w not in self.index.place_words or w in self.index.by_word) and len(w) > 1
@@ -497,6 +511,14 @@ class Engine:
                     question, [], slots, f"'{title}' gives no figure for {group.metric} ({group.subject}).",
                     [best], suggest_group=True,
                 )  # fmt: skip
+        if slots.since:
+            # a running total counted from the start the question names, as its sentence says
+            facts = [f for f in facts if self._counted_since(f, slots.since)]
+            if not facts:
+                return self._no_figure(
+                    question, [], slots, f"I have no figure for {group.metric} ({group.subject}) counted from then.",
+                    [best], suggest_group=True,
+                )  # fmt: skip
         asked = [p.value for p in slots.periods]
         if UNRESOLVED in asked:
             # "a year before September 2024": a period the releases do not pin down
@@ -534,6 +556,13 @@ class Engine:
             chosen_period = max(f.period for f in facts)
         stated = [f for f in facts if f.period == chosen_period]
         return self._state(question, group, stated, want, asked[0] if asked else None, best.score)
+
+    def _counted_since(self, fact: Fact, starts: list[str]) -> bool:
+        """Whether a fact's sentence counts from each start asked ("since ... December 2021")."""
+        told = [
+            p.value for p in find_periods(fact.quote, self._sources[fact.source_id].published) if p.is_event
+        ]
+        return all(any(value and period_matches(start, value) for value in told) for start in starts)
 
     def _reported_in(self, fact: Fact, periods: list[QuestionPeriod]) -> bool:
         """Whether a question's period names the release a figure is from ("the August press

@@ -42,6 +42,15 @@ UNIT_WORDS = re.compile(
     + "|".join(re.escape(w) for w in sorted(QUESTION_UNITS, key=len, reverse=True))
     + r")(?![\w-])"
 )
+MEASURE_UNIT_WORDS = re.compile(
+    r"(?<![\w-])(?:"
+    + "|".join(
+        re.escape(w)
+        for w, unit in sorted(QUESTION_UNITS.items(), key=lambda item: -len(item[0]))
+        if unit in {"tons", "liters", "kWh", "square kilometers", "hectares"}
+    )
+    + r")(?![\w-])"
+)
 HOW_MANY = re.compile(r"(?<![\w-])how many(?![\w-])")
 # What a question calls the places a release lists: their own kind, or places in general.
 _PLACES_IN_GENERAL = r"places?|locations?|sites?|venues?"

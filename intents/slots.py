@@ -77,6 +77,7 @@ class Slots:
     preferred_period: str | None = None
     quoted: list[float] = field(default_factory=list)  # figures the question itself gives
     source_id: str | None = None  # the release a question names by its title
+    since: list[str] = field(default_factory=list)  # where a running total starts ("since December 2021")
     spans: list[tuple[int, int]] = field(default_factory=list)  # text of the periods
     subject_spans: list[tuple[int, int, str]] = field(default_factory=list)
 

@@ -70,6 +70,13 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
             211,
         ),
         ("western regoins GDP grwoth rate beating the national avg", 5.5),
+        # where a running total starts is not the period asked; a unit no description writes so
+        (
+            "Since it opened in December 2021, how many passenger trips has the China-Laos railway handled?",
+            42e6,
+        ),
+        ("How many square km does the solar farm in the Talatan Gobi cover?", 600),
+        ("How many people does Guangxi's GI sector provide employment for?", 5e6),
         # places a release lists, counted
         ("In how many cities were cross-regional patent commercialization events held?", 3),
         ("how many contries has shaanxi set up overseas IP protecton workstations in", 2),
@@ -156,6 +163,7 @@ def test_answers_with_the_cited_figure(engine: Engine, question: str, value: flo
         "how many European countries import Helan Mountain wine?",
         "How many geographical indication products are registered on Mars?",  # not "marks"
         "how many copyrights in the west?",  # not split into known words
+        "how many passenger trips has the China-Laos railway carried since 2019?",  # counted from 2021
         # the question gives the 38.8% itself: it is not the answer
         "When western GI products made up 38.8% of the national total, what share was that?",
     ],
@@ -431,6 +439,7 @@ def test_a_date_states_its_day_and_month_as_well_as_its_year(engine: Engine) -> 
     [
         "when was the press conference?",
         "On what day in August did CNIPA hold the press conference where the western China figures were released?",
+        "On what day of August did CNIPA hold its regular press conference on western China's IP figures?",
     ],
 )
 def test_the_press_conference_asked_about_by_when_is_dated(engine: Engine, question: str) -> None:
