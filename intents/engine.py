@@ -248,7 +248,7 @@ class Engine:
         named_places = [s for s in slots.subjects if s in self.index.place_names]
         unknown = [p for p in named_places if p not in self.index.subjects and not self._mentioned(p)]
         if unknown and len(unknown) == len(named_places):
-            return self._no_figure(question, words, slots, f"I have no figures for {unknown[0]}.")
+            return self._declined_for_place(question, words, slots, f"I have no figures for {unknown[0]}.")
         want = slots.want
         if COMPARE.search(slots.text):
             compared = self._compare(question, slots, words)
@@ -284,13 +284,18 @@ class Engine:
                 want, candidates = "change", change
         if not candidates or not self._confident(candidates):
             strangers = [p for p in named_places if p not in self.index.subjects]
-            message = f"I have no figures for {strangers[0]}." if strangers else None
-            return self._no_figure(question, words, slots, message, candidates or None)
+            if strangers:
+                message = f"I have no figures for {strangers[0]}."
+                return self._declined_for_place(question, words, slots, message, candidates or None)
+            if named_places:
+                # "valid invention patents in Shaanxi?": a figure the releases give, not for there
+                return self._declined_for_place(question, words, slots, None, candidates or None)
+            return self._no_figure(question, words, slots, None, candidates or None)
         best = self._prefer_main_subject(candidates, slots)
         unexplained = [p for p in named_places if not self.index.mentions(best.group, p, named_places)]
         if unexplained:
             message = f"I have no figure for {best.group.metric} for {unexplained[0]}."
-            return self._no_figure(question, words, slots, message, candidates)
+            return self._declined_for_place(question, words, slots, message, candidates)
         rivals = [
             c for c in candidates
             if c.group is not best.group and c.score >= best.score - AMBIGUITY_MARGIN
@@ -334,6 +339,22 @@ class Engine:
                 context=context or Context(),
             )  # fmt: skip
         return self._select_period(question, best, slots, want)
+
+    def _declined_for_place(
+        self, question: str, words: list[str], slots: Slots, message: str | None,
+        candidates: list[Candidate] | None = None,
+    ) -> Answer:  # fmt: skip
+        """No figure for the place asked. The conversation keeps the figure asked about, so
+        "valid patents in Xinjiang?" can be followed by "and for the whole west?"."""
+        anywhere = self._candidates(words, slots.want, dataclasses.replace(slots, subjects=[]), [])
+        metric = anywhere[0].group.metric if words and self._confident(anywhere) else None
+        place = next(s for s in slots.subjects if s in self.index.place_names)
+        if message is None and metric:
+            message = f"I have no figure for {metric} for {place}."
+        declined = self._no_figure(question, words, slots, message, candidates)
+        if metric:  # "and their output value?" still asks about the place
+            declined.context = Context(metric=metric, subject=place, want=slots.want)
+        return declined
 
     def _other_figure(
         self, best: Candidate, words: list[str], want: Want | None, slots: Slots
