@@ -274,7 +274,9 @@ class Engine:
             candidates = self._candidates([], want, slots, previous)
         if (
             want == "growth"
-            and re.search(r"\bhow (?:much|many)\b", slots.text)
+            and re.search(
+                r"\bhow (?:much|many)\b|\bwhat(?:'?s| is| was) the (?:increase|rise|gain|jump)\b", slots.text
+            )
             and not re.search(r"year[- ]on[- ]year|yoy|percent|%|\brate\b", slots.text)
         ):
             # "how much did it grow?" asks for the change between two cited figures if there are two
@@ -442,7 +444,10 @@ class Engine:
             return question, values, periods  # most questions quote no figure: no scan
         for figure in reversed(find_figures(question)):
             written = question[figure.start : figure.unit_end]
-            if figure.kind == "year" or not QUOTED_STATISTIC.search(written):
+            quoted = QUOTED_STATISTIC.search(written) or re.search(
+                r"\bfrom\s+(?:the\s+)?$", question[: figure.start]
+            )
+            if figure.kind == "year" or not quoted:  # "went from 931 to": a figure quoted too
                 continue
             known = self._period_of_value.get(figure.value)
             if known:

@@ -173,6 +173,7 @@ def wanted_kind(text: str, period_count: int = 0) -> Want | None:
     # asks no growth rate
     text = re.sub(r"\bwhat (?:is |was )?(?:the )?number of\b", "how many", text)
     text = re.sub(r"\bhigh growth\b", "high-growth", text)
+    text = re.sub(r"\b(?:add|adds|added) up to\b", "total", text)  # a sum, not a change
     hits = [want for want in WANT_ORDER if want in patterns and patterns[want].search(text)]
     if STRONG_CHANGE.search(text) or ("change" in hits and period_count >= 2):
         return "change"
@@ -200,7 +201,7 @@ GROWTH_WORD = re.compile(
 )
 STRONG_CHANGE = re.compile(
     r"\b(how many more|how much more|difference|gap|change (?:from|between|since)|added|additional|net (?:gain|increase)"
-    r"|minus|subtract(?:ed|ing)?)\b"
+    r"|minus|subtract(?:ed|ing)?|add|adds)\b"
 )
 
 

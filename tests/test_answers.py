@@ -77,6 +77,7 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
         ),
         ("How many square km does the solar farm in the Talatan Gobi cover?", 600),
         ("How many people does Guangxi's GI sector provide employment for?", 5e6),
+        ("How much did the deals signed at the cross-regional patent matchmaking events add up to?", 210e6),
         # places a release lists, counted
         ("In how many cities were cross-regional patent commercialization events held?", 3),
         ("how many contries has shaanxi set up overseas IP protecton workstations in", 2),
@@ -214,6 +215,12 @@ def test_says_it_has_no_such_figure_rather_than_another(engine: Engine, question
             ("What share of China's GI products come from the west?", 38.8),
             ("and how many products is that?", 931),
         ],
+        # "the increase" between the two figures just given is their difference
+        [
+            ("western patents in force end of september 2024", 493000),
+            ("and as of june 2025", 531000),
+            ("whats the increase", 531000),
+        ],
         # a figure declined for a place is still what the conversation is about
         [
             ("Number of valid invention patents in Xinjiang?", None),
@@ -233,6 +240,7 @@ def test_says_it_has_no_such_figure_rather_than_another(engine: Engine, question
         "meeting-eu-asean-year",
         "deals-cities",
         "share-then-its-count",
+        "two-periods-then-increase",
         "declined-place-then-west",
     ],
 )
@@ -259,6 +267,12 @@ def test_follow_ups_use_the_conversation(engine: Engine, dialogue: list[tuple[st
         ),
         ("what's the gap between the two reported counts of recognized GI products in western china", 47),
         ("valid invention patents in the west: june 2025 figure minus the end-sept one?", 38000),
+        ("GI products in western china went from 931 to the june 2025 number — what's the increase?", 47),
+        (
+            "How many invention patents in force did the west add between the two CNIPA data points"
+            " (end of Sept and June 2025)?",
+            38000,
+        ),
         # the count a release gives, named by its title, against a period
         (
             "How many more GI products did the west have in June 2025 than the count given in the"
