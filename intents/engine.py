@@ -50,6 +50,9 @@ THAT_TIME = re.compile(
 # Words saying a period is when a figure was published, not the time it is for ("the August
 # press conference", "according to the 2024 article").
 REPORTED = re.compile(r"\b(?:press|presser|release|report|article|feature|briefing|announcement)s?\b")
+# A release word next to a period: "the August press conference", "the press conference in August".
+REPORTED_AFTER = re.compile(r"(?:\s+[\w'’]+){0,1}\s+" + REPORTED.pattern)
+REPORTED_BEFORE = re.compile(REPORTED.pattern + r"(?:\s+[\w'’]+){0,2}\s+$")
 # Words asking which of two figures is the larger, or by how much one passes the other ("which
 # grew faster, the west or China?", "how many more Chinese GIs than EU GIs?", "beat the national
 # average"). They compare only when the question names two figures; otherwise they are filler.
@@ -64,13 +67,19 @@ COMPARE = re.compile(
 SINCE = re.compile(r"\bsince\b(?:\s+[\w']+){0,4}\s*$")
 # An edition a question names ("the 17th meeting").
 ORDINAL = re.compile(r"\b(\d{1,3})(?:st|nd|rd|th)\b")
+# A release described by a figure it gives ("the report where patents reached 493,000").
+SOURCE_CLAUSE = re.compile(
+    r"\b(?:report|article|release|piece|story|feature|source|one)s?\s+(?P<clause>(?:where|with|that|which|giving"
+    r"|saying|showing|putting|citing|in which)\b[^,;?]*)$",
+    re.IGNORECASE,
+)
 # Where a comparison's two sides meet: "X than Y", "X or Y", "X versus Y", "between X and Y".
 SIDES_SPLIT = re.compile(
     r"\b(?P<cut>than|or|versus|vs|compared (?:to|with))\b|\bbetween\b.+?\b(?P<cut2>and)\b"
 )
 # A figure a question quotes ("from the 493,000 figure", "at 38.8 percent") tells when, not what:
-# only figures written as statistics (thousands, decimals, percent), not "top 100" or a year.
-QUOTED_STATISTIC = re.compile(r"\d,\d{3}|\d\.\d|percent|%")
+# only figures written as statistics (thousands, decimals, percent, five digits), not "top 100" or a year.
+QUOTED_STATISTIC = re.compile(r"\d,\d{3}|\d\.\d|percent|%|\d{5}")
 # Kinds whose figure is a date: their period is the figure itself.
 DATE_KINDS = frozenset({"date", "year"})
 # A question naming a period leans towards figures that have it ("patents 2024": the patent
@@ -365,14 +374,15 @@ class Engine:
         that stands against one of its own ("patents" beside "trademarks"), and that clearly
         names another figure on its own."""
         metric = best.group.metric_parts
-        leftover = [w for w in words if w not in best.group.words]
-        if not any(w in c and metric & c - {w} for w in leftover for c in self.index.contrasts):
+        leftover = [w for w in words if w not in best.group.words and w in self.index.by_word]
+        against = {w for w in leftover for c in self.index.contrasts if w in c and metric & c - {w}}
+        if not against:
             return None
         others = self._candidates(leftover, want, slots, [])
         if (
             self._confident(others)
             and others[0].group is not best.group
-            and others[0].question_coverage == 1.0
+            and against & others[0].group.metric_parts
         ):
             return others[0]
         return None
@@ -453,7 +463,14 @@ class Engine:
             if known:
                 periods.insert(0, known)
                 values.append(figure.value)
-                question = question[: figure.start] + " " * len(written) + question[figure.unit_end :]
+                start, end = figure.start, figure.unit_end
+                clause = SOURCE_CLAUSE.search(question[:start])
+                if clause:
+                    # "in the report where invention patents reached 493,000": which report, not
+                    # what is asked, to the end of the clause
+                    start = clause.start("clause")
+                    end += len(re.match(r"[^,;?]*", question[end:])[0])  # type: ignore[index]
+                question = question[:start] + " " * (end - start) + question[end:]
         return question, values, periods
 
     def _candidates(
@@ -557,7 +574,7 @@ class Engine:
             if not matching and REPORTED.search(slots.text):
                 # "per CNIPA's August presser": the period names when the figure was reported;
                 # "last year, according to the article": the year before the article's
-                matching = [f for f in facts if self._reported_in(f, slots.periods)]
+                matching = [f for f in facts if self._reported_in(f, slots.periods, slots.text)]
             if not matching:
                 known = " and ".join(period_label(p) for p in sorted({f.period for f in facts}))
                 have = "" if group.kind in DATE_KINDS else f"; I have it for {known}"
@@ -590,14 +607,15 @@ class Engine:
         ]
         return all(any(value and period_matches(start, value) for value in told) for start in starts)
 
-    def _reported_in(self, fact: Fact, periods: list[QuestionPeriod]) -> bool:
+    def _reported_in(self, fact: Fact, periods: list[QuestionPeriod], text: str) -> bool:
         """Whether a question's period names the release a figure is from ("the August press
-        conference"), or is the figure's own period read against that release's date ("last
-        year, according to the report")."""
+        conference", next to it), or is the figure's own period read against that release's
+        date ("last year, according to the report")."""
         published = self._sources[fact.source_id].published
         for period in periods:
-            if period_matches(period.value, published):
-                return True
+            beside = REPORTED_BEFORE.search(text[: period.start]) or REPORTED_AFTER.match(text[period.end :])
+            if beside and period_matches(period.value, published):
+                return True  # not "GDP growth in 2024, per the releases": that asks for 2024
             again = [p.value for p in find_periods(period.text, published) if p.value]
             if again and again[0] != period.value and period_matches(again[0], fact.period):
                 return True
@@ -611,7 +629,10 @@ class Engine:
         history.sort(key=lambda f: f.period, reverse=True)
         sources = {f.source_id: self._sources[f.source_id] for f in [*stated, *history]}
         context = Context(
-            metric=group.metric, subject=group.subject, period=asked_period, want=context_want,
+            metric=group.metric, subject=group.subject, want=context_want,
+            # the month a date was asked in ("what day in August?") is the answer, not the
+            # time the conversation is about
+            period=None if group.kind in DATE_KINDS else asked_period,
             stated_period=stated[0].period,
             fact_ids=[f.id for f in stated],
         )  # fmt: skip
@@ -799,7 +820,9 @@ class Engine:
         asked = [p.value for p in periods]
         matching = [f for f in facts if not asked or any(period_matches(a, f.period) for a in asked)]
         if not matching and asked and REPORTED.search(slots.text):
-            matching = [f for f in facts if self._reported_in(f, periods)]  # "last year, per the article"
+            matching = [
+                f for f in facts if self._reported_in(f, periods, slots.text)
+            ]  # "last year, per the article"
         return max(matching, key=lambda f: f.period) if matching else None
 
     def _no_figure(

@@ -174,6 +174,8 @@ def wanted_kind(text: str, period_count: int = 0) -> Want | None:
     text = re.sub(r"\bwhat (?:is |was )?(?:the )?number of\b", "how many", text)
     text = re.sub(r"\bhigh growth\b", "high-growth", text)
     text = re.sub(r"\b(?:add|adds|added) up to\b", "total", text)  # a sum, not a change
+    if RATIO_PER.search(text):
+        return "ratio"  # "output value per western GI product": a figure divided, never given
     hits = [want for want in WANT_ORDER if want in patterns and patterns[want].search(text)]
     if STRONG_CHANGE.search(text) or ("change" in hits and period_count >= 2):
         return "change"
@@ -188,6 +190,11 @@ def wanted_kind(text: str, period_count: int = 0) -> Want | None:
     return hits[0] if hits else None
 
 
+RATIO_PER = re.compile(
+    r"\bper (?:\w+ ){0,2}(?:products?|patents?|trademarks?|gis?|enterprises?|compan(?:y|ies)|firms?|persons?|people"
+    r"|residents?|inhabitants?|workers?|employees?|jobs?|provinces?|cit(?:y|ies)|regions?|countr(?:y|ies)|events?"
+    r"|trips?|passengers?|capita|head)\b"
+)
 HOW_MANY_THINGS = re.compile(
     r"^\W*(?:(?:and|so|but|ok|okay)\W+)?how many\b(?!\s+(?:percent|percentage|%|points?)\b)"
 )

@@ -105,6 +105,13 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
             "What invention-patent total for the west did CNIPA announce at its August press conference?",
             531000,
         ),
+        # a release described by a figure it gives: which release, not what is asked
+        (
+            "What was the annual increase in trademark registrations in the west, in percent, in the report"
+            " where invention patents reached 493,000?",
+            10.5,
+        ),
+        ("trademrk growth rate western china in the report with 493000 patents", 10.5),
         # a figure the question quotes says when: the count of the share's time, not the latest
         (
             "In the article that puts the west at 38.8 percent of China's GI products, how many GI products is that?",
@@ -165,6 +172,8 @@ def test_answers_with_the_cited_figure(engine: Engine, question: str, value: flo
         "How many geographical indication products are registered on Mars?",  # not "marks"
         "how many copyrights in the west?",  # not split into known words
         "how many passenger trips has the China-Laos railway carried since 2019?",  # counted from 2021
+        "What's the average output value per western GI product?",  # a figure divided, never given
+        "What was China's GDP growth in 2024, per the releases?",  # asks for 2024, not the 2024 report
         # the question gives the 38.8% itself: it is not the answer
         "When western GI products made up 38.8% of the national total, what share was that?",
     ],
@@ -221,6 +230,11 @@ def test_says_it_has_no_such_figure_rather_than_another(engine: Engine, question
             ("and as of june 2025", 531000),
             ("whats the increase", 531000),
         ],
+        # the month a date was asked in is the answer, not the period of what follows
+        [
+            ("What day in August was the CNIPA press conference with the western China figures?", 2025),
+            ("and how many GI collective and certification marks did it report for the west?", 2399),
+        ],
         # a figure declined for a place is still what the conversation is about
         [
             ("Number of valid invention patents in Xinjiang?", None),
@@ -241,6 +255,7 @@ def test_says_it_has_no_such_figure_rather_than_another(engine: Engine, question
         "deals-cities",
         "share-then-its-count",
         "two-periods-then-increase",
+        "date-in-august-then-count",
         "declined-place-then-west",
     ],
 )
@@ -611,8 +626,15 @@ def test_a_release_named_by_its_title_without_the_figure_gives_none(engine: Engi
     assert answer.suggestions  # the figure it does have, from the other release, is offered
 
 
-def test_two_figures_named_at_once_are_a_question_back(engine: Engine) -> None:
-    answer = engine.answer("what's the total number of valid patents plus trademarks in western china?")
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what's the total number of valid patents plus trademarks in western china?",
+        "What's the combined total of valid invention patents and valid trademarks in western China as of June 2025?",
+    ],
+)
+def test_two_figures_named_at_once_are_a_question_back(engine: Engine, question: str) -> None:
+    answer = engine.answer(question)
     assert (answer.answered, answer.kind) == (False, "clarify")
     assert {s.label.split(" — ")[0] for s in answer.suggestions} == {
         "valid registered trademarks",
