@@ -122,13 +122,18 @@ class Engine:
                 self._period_of_value[fact.value] = fact.period if known == fact.period else None
         counts = Counter(f.subject for f in facts)
         self.main_subject = counts.most_common(1)[0][0] if counts else ""
-        self._title_patterns = {
-            source_id: pattern
-            for source_id, source in sources.items()
-            if (pattern := self._title_pattern(source.title)) is not None
-        }
+        # each release's title pattern, looked up by its own words: a question is searched only
+        # for the titles whose own words it uses
+        self._title_patterns: dict[str, re.Pattern[str]] = {}
+        self._titles_by_word: dict[str, list[str]] = {}
+        for source_id, source in sources.items():
+            pattern, own = self._title_pattern(source.title)
+            if pattern is not None:
+                self._title_patterns[source_id] = pattern
+                for word in own:
+                    self._titles_by_word.setdefault(word, []).append(source_id)
 
-    def _title_pattern(self, title: str) -> re.Pattern[str] | None:
+    def _title_pattern(self, title: str) -> tuple[re.Pattern[str] | None, set[str]]:
         """The runs of a release's title a question may quote to name it ("the 'IP Takes Lead'
         article"): three or more of its words holding one of its own, or two of its own. Its own
         words are in no figure's description and name no place, so "western China" alone, or a
@@ -146,15 +151,17 @@ class Engine:
             if sum(own[i:j]) >= 2 or (j - i >= 3 and any(own[i:j]))
         ]
         if not runs:
-            return None
+            return None, set()
         word = lambda t: re.escape(t).replace("'", "['’]?")  # noqa: E731
         alternatives = sorted((r"[\s'’\"‘“”-]+".join(map(word, run)) for run in runs), key=len, reverse=True)
-        return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", re.IGNORECASE)
+        pattern = re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", re.IGNORECASE)
+        return pattern, {t for t, is_own in zip(tokens, own, strict=True) if is_own}
 
     def _named_source(self, question: str) -> tuple[str, str | None]:
         """The question without a release's title it quotes, and that release's id."""
-        for source_id, pattern in self._title_patterns.items():
-            match = pattern.search(question)
+        used = [w.strip("'") for w in re.findall(r"[\w']+", normalize(question))]
+        for source_id in dict.fromkeys(s for w in used for s in self._titles_by_word.get(w, ())):
+            match = self._title_patterns[source_id].search(question)
             if match:
                 blank = " " * (match.end() - match.start())
                 return question[: match.start()] + blank + question[match.end() :], source_id
@@ -357,8 +364,11 @@ class Engine:
     ) -> Answer:  # fmt: skip
         """No figure for the place asked. The conversation keeps the figure asked about, so
         "valid patents in Xinjiang?" can be followed by "and for the whole west?"."""
-        anywhere = self._candidates(words, slots.want, dataclasses.replace(slots, subjects=[]), [])
-        metric = anywhere[0].group.metric if words and self._confident(anywhere) else None
+        # looked up among the main subject's figures: a few set look-ups, where all subjects'
+        # would score every figure with the words in a large table
+        main = dataclasses.replace(slots, subjects=[self.main_subject])
+        found = self._candidates(words, slots.want, main, []) if words else []
+        metric = found[0].group.metric if self._confident(found) else None
         place = next(s for s in slots.subjects if s in self.index.place_names)
         if message is None and metric:
             message = f"I have no figure for {metric} for {place}."
