@@ -347,6 +347,12 @@ class Engine:
             told = " and ".join(editions[v] for v in sorted(editions))
             message = f"I have no figures for that edition of the {best.group.subject}; the releases tell of the {told}."
             return self._no_figure(question, words, slots, message, [best], suggest_group=True)
+        if slots.unplaced and not any(f.value in slots.unplaced for f in best.group.facts):
+            # "went from 931 to ...": a figure several others share, and not one of this one's
+            quoted = slots.unplaced[0]
+            written = f"{quoted:,.0f}" if quoted == int(quoted) else f"{quoted:g}"
+            message = f"I have no figure for {best.group.metric} ({best.group.subject}) of {written}."
+            return self._no_figure(question, words, slots, message, [best], suggest_group=True)
         other = self._other_figure(best, words, want, slots)
         if other:
             # "valid patents plus trademarks": two figures named, neither the answer alone
@@ -403,9 +409,10 @@ class Engine:
         """The question's slots, its words to match, the previous figure's words (for a
         follow-up) and the context still in force."""
         question, source_id = self._named_source(question)
-        question, quoted, quoted_periods = self._quoted_periods(question)
+        question, quoted, quoted_periods, unplaced = self._quoted_periods(question)
         slots = read_slots(self.index.correct(question), self.today(), self.index.subject_finder)
         slots.quoted = quoted
+        slots.unplaced = unplaced
         slots.source_id = source_id
         starts = [p for p in slots.periods if SINCE.search(slots.text[: p.start]) or SINCE.match(p.text)]
         if starts:
@@ -454,14 +461,15 @@ class Engine:
             and w not in self.index.change_words  # "how many were added?": the asking, not the topic
         ]  # fmt: skip
 
-    def _quoted_periods(self, question: str) -> tuple[str, list[float], list[str]]:
+    def _quoted_periods(self, question: str) -> tuple[str, list[float], list[str], list[float]]:
         """The question without the figures it quotes from the releases, and their periods:
         "how much did patents rise from the 493,000 figure to June 2025?" asks about the end of
         September 2024 and June 2025, and "38.8 percent" in it is no cue for a share."""
         periods: list[str] = []
         values: list[float] = []
+        unplaced: list[float] = []
         if not any(character.isdigit() for character in question):
-            return question, values, periods  # most questions quote no figure: no scan
+            return question, values, periods, unplaced  # most questions quote no figure: no scan
         for figure in reversed(find_figures(question)):
             written = question[figure.start : figure.unit_end]
             quoted = QUOTED_STATISTIC.search(written) or re.search(
@@ -470,6 +478,8 @@ class Engine:
             if figure.kind == "year" or not quoted:  # "went from 931 to": a figure quoted too
                 continue
             known = self._period_of_value.get(figure.value)
+            if figure.value in self._period_of_value and not known:
+                unplaced.append(figure.value)  # a figure stated for several periods: whose is it?
             if known:
                 periods.insert(0, known)
                 values.append(figure.value)
@@ -481,7 +491,7 @@ class Engine:
                     start = clause.start("clause")
                     end += len(re.match(r"[^,;?]*", question[end:])[0])  # type: ignore[index]
                 question = question[:start] + " " * (end - start) + question[end:]
-        return question, values, periods
+        return question, values, periods, unplaced
 
     def _candidates(
         self, words: list[str], want: Want | None, slots: Slots, previous: list[str],

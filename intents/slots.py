@@ -76,6 +76,7 @@ class Slots:
     # when the new figure has it, else the latest
     preferred_period: str | None = None
     quoted: list[float] = field(default_factory=list)  # figures the question itself gives
+    unplaced: list[float] = field(default_factory=list)  # ...that several figures of several periods have
     source_id: str | None = None  # the release a question names by its title
     since: list[str] = field(default_factory=list)  # where a running total starts ("since December 2021")
     spans: list[tuple[int, int]] = field(default_factory=list)  # text of the periods

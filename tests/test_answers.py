@@ -497,6 +497,21 @@ def test_the_same_figure_of_two_other_things_is_a_question_back(engine: Engine) 
     assert len(answer.suggestions) == 2
 
 
+def test_a_quoted_figure_several_periods_share_must_be_the_figure_asked_about(tmp_path: Path) -> None:
+    # 931 is now western China's GI products (2024) and Hunan's design patents (March 2024)
+    answers_after_ingesting(
+        tmp_path,
+        "title: Hunan IP in numbers\npublisher: Hunan IP Office\ndate: 2025-07-01\n",
+        "As of March 2024, Hunan had 931 valid design patents.\n"
+        "As of March 2024, Hunan had 1,000 recognized GI products.\n"
+        "As of June 2025, Hunan had 1,200 recognized GI products.\n",
+        [
+            ("Hunan's recognized GI products went from 931 to what in 2025 - what's the increase?", None),
+            ("how many recognized GI products does Hunan have?", 1200),
+        ],
+    )
+
+
 def test_places_a_new_release_lists_are_counted_as_places_not_as_anything_else(tmp_path: Path) -> None:
     answers_after_ingesting(
         tmp_path,
