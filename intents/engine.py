@@ -348,7 +348,7 @@ class Engine:
             message = f"I have no figures for that edition of the {best.group.subject}; the releases tell of the {told}."
             return self._no_figure(question, words, slots, message, [best], suggest_group=True)
         if slots.unplaced and not any(f.value in slots.unplaced for f in best.group.facts):
-            # "went from 931 to ...": a figure several others share, and not one of this one's
+            # "went from 931 to ...": not one of this figure's values (another place's figure)
             quoted = slots.unplaced[0]
             written = f"{quoted:,.0f}" if quoted == int(quoted) else f"{quoted:g}"
             message = f"I have no figure for {best.group.metric} ({best.group.subject}) of {written}."
@@ -472,14 +472,14 @@ class Engine:
             return question, values, periods, unplaced  # most questions quote no figure: no scan
         for figure in reversed(find_figures(question)):
             written = question[figure.start : figure.unit_end]
-            quoted = QUOTED_STATISTIC.search(written) or re.search(
-                r"\bfrom\s+(?:the\s+)?$", question[: figure.start]
-            )
-            if figure.kind == "year" or not quoted:  # "went from 931 to": a figure quoted too
-                continue
+            start_of = re.search(r"\bfrom\s+(?:the\s+)?$", question[: figure.start])
+            if figure.kind == "year" or not (QUOTED_STATISTIC.search(written) or start_of):
+                continue  # "went from 931 to": a figure quoted too
             known = self._period_of_value.get(figure.value)
-            if figure.value in self._period_of_value and not known:
-                unplaced.append(figure.value)  # a figure stated for several periods: whose is it?
+            if figure.value in self._period_of_value and (start_of or not known):
+                # the figure asked about must have it: "went from 931" is its own earlier value,
+                # and a figure several others share says not whose it is
+                unplaced.append(figure.value)
             if known:
                 periods.insert(0, known)
                 values.append(figure.value)

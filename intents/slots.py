@@ -76,7 +76,8 @@ class Slots:
     # when the new figure has it, else the latest
     preferred_period: str | None = None
     quoted: list[float] = field(default_factory=list)  # figures the question itself gives
-    unplaced: list[float] = field(default_factory=list)  # ...that several figures of several periods have
+    # ...that the figure asked about must have ("went from 931 to ...", or one several figures share)
+    unplaced: list[float] = field(default_factory=list)
     source_id: str | None = None  # the release a question names by its title
     since: list[str] = field(default_factory=list)  # where a running total starts ("since December 2021")
     spans: list[tuple[int, int]] = field(default_factory=list)  # text of the periods
