@@ -583,6 +583,12 @@ class Engine:
                     [best], suggest_group=True,
                 )  # fmt: skip
         asked = [p.value for p in slots.periods]
+        between = {p.value for p in slots.periods if not _beside_release(slots.text, p)}
+        if group.kind == "growth" and len(between) >= 2:
+            # "by what percentage did patents grow between September 2024 and June 2025?": a
+            # year-on-year rate to one date is no rate between two
+            message = f"I have no {group.metric} ({group.subject}) between two dates; only the year-on-year rate."
+            return self._no_figure(question, [], slots, message, [best], suggest_group=True)
         if UNRESOLVED in asked:
             # "a year before September 2024": a period the releases do not pin down
             return self._no_figure(
@@ -633,8 +639,7 @@ class Engine:
         date ("last year, according to the report")."""
         published = self._sources[fact.source_id].published
         for period in periods:
-            beside = REPORTED_BEFORE.search(text[: period.start]) or REPORTED_AFTER.match(text[period.end :])
-            if beside and period_matches(period.value, published):
+            if _beside_release(text, period) and period_matches(period.value, published):
                 return True  # not "GDP growth in 2024, per the releases": that asks for 2024
             again = [p.value for p in find_periods(period.text, published) if p.value]
             if again and again[0] != period.value and period_matches(again[0], fact.period):
@@ -934,6 +939,12 @@ def _is_followup(text: str, words: list[str], slots: Slots, subjects: set[str]) 
             bool(slots.subjects) and not any(s in subjects for s in slots.subjects) and len(words) <= 3
         )
     )
+
+
+def _beside_release(text: str, period: QuestionPeriod) -> bool:
+    """Whether a period is next to a release word ("the 2024 article", "the August press
+    conference"): it names when a figure was reported, not the time it is for."""
+    return bool(REPORTED_BEFORE.search(text[: period.start]) or REPORTED_AFTER.match(text[period.end :]))
 
 
 def _without_spans(text: str, spans: list[tuple[int, int]]) -> str:

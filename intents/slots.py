@@ -196,6 +196,8 @@ RATIO_PER = re.compile(
     r"\bper (?:\w+ ){0,2}(?:products?|patents?|trademarks?|gis?|enterprises?|compan(?:y|ies)|firms?|persons?|people"
     r"|residents?|inhabitants?|workers?|employees?|jobs?|provinces?|cit(?:y|ies)|regions?|countr(?:y|ies)|events?"
     r"|trips?|passengers?|capita|head)\b"
+    r"|\bon average\b|\beach (?:\w+ ){0,2}(?:provinces?|cit(?:y|ies)|regions?|enterprises?|compan(?:y|ies)|firms?"
+    r"|countr(?:y|ies)|persons?|residents?)\b"
 )
 HOW_MANY_THINGS = re.compile(
     r"^\W*(?:(?:and|so|but|ok|okay)\W+)?how many\b(?!\s+(?:percent|percentage|%|points?)\b)"
