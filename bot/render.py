@@ -165,8 +165,10 @@ def _compare_lines(answer: Answer, plain: bool) -> list[str]:
         else f"<b>{e(figure_text(fact))}</b> — {e(_describe(fact))}"
         for fact in (first, second)
     ]
-    if answer.difference is None:
+    if answer.difference is None and first.period != second.period:
         note = "They are for different times, so ipfacts does not subtract them."
+    elif answer.difference is None:
+        note = "One of them is not exact (over, nearly, up to), so ipfacts does not subtract them."
     else:
         gap = abs(answer.difference)
         unit = {"percent": " percentage points", "ordinal": ""}.get(first.unit, f" {first.unit}")

@@ -23,7 +23,7 @@ from facts.store import ensure_database, load_facts, top_misses
 from intents.matcher import MEASURE_UNIT_WORDS, Candidate, Group, Index
 from intents.models import Answer, Context, Suggestion
 from intents.slots import UNRESOLVED, QuestionPeriod, Slots, period_matches, read_slots, wanted_kind
-from intents.text import MAX_QUESTION_CHARS, content_words, normalize, stopwords
+from intents.text import MAX_QUESTION_CHARS, content_words, normalize
 from intents.vocabulary import Want, load_vocabulary
 
 # A figure is stated only when its group scores at least this (0..1)... Swept over the three
@@ -65,6 +65,8 @@ COMPARE = re.compile(
 )
 # A period that starts a running total ("since it opened in December 2021", "since 2021").
 SINCE = re.compile(r"\bsince\b(?:\s+[\w']+){0,4}\s*$")
+# A question that speaks of growth rates.
+GROWTH_WORDS = re.compile(r"\b(?:growth|grew|grow|grows|growing|faster|slower|yoy|year[- ]on[- ]year)\b")
 # An edition a question names ("the 17th meeting").
 ORDINAL = re.compile(r"\b(\d{1,3})(?:st|nd|rd|th)\b")
 # A release described by a figure it gives ("the report where patents reached 493,000").
@@ -135,24 +137,26 @@ class Engine:
 
     def _title_pattern(self, title: str) -> tuple[re.Pattern[str] | None, set[str]]:
         """The runs of a release's title a question may quote to name it ("the 'IP Takes Lead'
-        article"): three or more of its words holding one of its own, or two of its own. Its own
-        words are in no figure's description and name no place, so "western China" alone, or a
-        title of common words ("CNIPA's August press conference"), names no release."""
+        article"): up to eight of its words holding two of its own. Its own words are in no
+        figure's description and name no place, so "western China's innovation", or a title of
+        common words ("CNIPA's August press conference"), names no release."""
         tokens = re.findall(r"[\w']+", normalize(title))
         own = [
-            len(t) >= 4 and not t.isdigit() and not REPORTED.fullmatch(t) and t not in stopwords()
+            len(t) >= 4 and not t.isdigit() and not REPORTED.fullmatch(t)
             and not any(w in self.index.by_word or w in self.index.place_words for w in content_words(t))
             for t in tokens
         ]  # fmt: skip
-        runs = [
+        runs = [  # at most eight words: a long title must not make a regex of hundreds of runs
             tokens[i:j]
             for i in range(len(tokens))
-            for j in range(i + 2, len(tokens) + 1)
-            if sum(own[i:j]) >= 2 or (j - i >= 3 and any(own[i:j]))
+            for j in range(i + 2, min(len(tokens), i + 8) + 1)
+            if sum(own[i:j]) >= 2
         ]
         if not runs:
             return None, set()
-        word = lambda t: re.escape(t).replace("'", "['’]?")  # noqa: E731
+        # "China's" is also written "China" or "Chinas"; any apostrophe may be curly or left out
+        apostrophes = {"'s": "(?:['’]?s)?", "'": "['’]?"}
+        word = lambda t: "".join(apostrophes.get(p, re.escape(p)) for p in re.split(r"('s\b|')", t))  # noqa: E731
         alternatives = sorted((r"[\s'’\"‘“”-]+".join(map(word, run)) for run in runs), key=len, reverse=True)
         pattern = re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", re.IGNORECASE)
         return pattern, {t for t, is_own in zip(tokens, own, strict=True) if is_own}
@@ -249,7 +253,7 @@ class Engine:
         if _is_smalltalk(text):
             return Answer(question=question, answered=False, kind="smalltalk", message="help")
         slots, words, previous, context = self.understand(question, context)
-        stranger = self.index.unknown_name(question)
+        stranger = self.index.unknown_name(self._named_source(question)[0])  # a title is no name
         if stranger:
             # "How many invention patents does Huawei hold?": a name the releases never mention
             return self._no_figure(question, words, slots, f"I have no figures for {stranger}.")
@@ -504,7 +508,11 @@ class Engine:
         candidates = self.index.candidates(
             words, want, slots.subjects, previous, asked, self.index.narrowed(slots.text)
         )
-        candidates = [c for c in candidates if self.index.unit_fits(c.group, slots.text)]
+        fitting = [c for c in candidates if self.index.unit_fits(c.group, slots.text)]
+        unfit = max((c.score for c in candidates if c not in fitting), default=0.0)
+        # "how many agreements did ... sign?" is best matched by the money signed: no count of
+        # agreements is given, and a weaker figure of another thing is not one either
+        candidates = [c for c in fitting if c.score >= unfit]
         if slots.quoted and want != "change":
             # "when GI products made up 38.8%, how many were there?": not the 38.8% it gave
             candidates = [c for c in candidates if not any(f.value in slots.quoted for f in c.group.facts)]
@@ -587,7 +595,9 @@ class Engine:
         if group.kind == "growth" and len(between) >= 2:
             # "by what percentage did patents grow between September 2024 and June 2025?": a
             # year-on-year rate to one date is no rate between two
-            message = f"I have no {group.metric} ({group.subject}) between two dates; only the year-on-year rate."
+            message = (
+                f"I have no {group.metric} ({group.subject}) between two dates; only the year-on-year rate."
+            )
             return self._no_figure(question, [], slots, message, [best], suggest_group=True)
         if UNRESOLVED in asked:
             # "a year before September 2024": a period the releases do not pin down
@@ -631,6 +641,7 @@ class Engine:
         told = [
             p.value for p in find_periods(fact.quote, self._sources[fact.source_id].published) if p.is_event
         ]
+        told.append(fact.period)  # "since 2021" of the 2021 agreement's GIs: since it was signed
         return all(any(value and period_matches(start, value) for value in told) for start in starts)
 
     def _reported_in(self, fact: Fact, periods: list[QuestionPeriod], text: str) -> bool:
@@ -676,6 +687,8 @@ class Engine:
         named = sorted({f.period for f in group.facts if f.source_id == slots.source_id})
         if named and len(asked) == 1 and not period_matches(asked[0], named[-1]):
             asked.append(named[-1])  # "in June 2025 than the count in the 'IP Takes Lead' article"
+        elif slots.source_id and not asked:
+            periods = named  # "how much did GI products grow according to the article?": its own figures
         if len(asked) >= 2:
             chosen = [next((p for p in periods if period_matches(a, p)), None) for a in asked[:2]]
             if None in chosen or chosen[0] == chosen[1]:
@@ -737,7 +750,11 @@ class Engine:
             own = [name for a, b, name in slots.subject_spans if begin <= a and b <= finish]
             sides.append((own, self._words(slots, begin, finish)))
         shared = [s for s in slots.subjects if s not in sides[0][0] + sides[1][0]]
-        sides = [(own or shared, side_words) for own, side_words in sides]
+        # "how many more GI trademarks than GIs in Guangxi?": both sides are Guangxi's
+        sides = [
+            (own or shared or other, side_words)
+            for (own, side_words), (other, _) in zip(sides, sides[::-1], strict=True)
+        ]
         if not (sides[0][1] and sides[1][1]) or sides[0][1] == sides[1][1]:
             return []
         return sides
@@ -747,6 +764,9 @@ class Engine:
     ) -> Answer | None:
         """Each side found as if asked alone; the answer setting the two side by side."""
         wants = [slots.want, "growth"] if slots.want == "change" else [slots.want]
+        if slots.want == "change" and GROWTH_WORDS.search(slots.text):
+            wants = ["growth"]  # "the gap between patent growth and trademark growth": rates, not counts
+        same_words = sides[0][1] == sides[1][1]
         for want in wants:
             found = []
             for (subjects, side_words), (_, other_words) in zip(sides, sides[::-1], strict=True):
@@ -759,12 +779,13 @@ class Engine:
                 continue
             # "who grew faster, the west or China?": the one figure both sides have (GDP growth),
             # before each side's own best (the west's patent growth)
+            # (only when the sides differ by place alone: "patent growth or GDP growth" asks for those)
             first, second = next(
                 (
                     (x, y)
                     for x in found[0]
                     for y in found[1]
-                    if x.group.metric == y.group.metric and x.group is not y.group
+                    if same_words and x.group.metric == y.group.metric and x.group is not y.group
                 ),
                 (found[0][0], found[1][0]),
             )
@@ -776,7 +797,8 @@ class Engine:
                 return None  # a period one of them lacks: the usual answer says which
             # figures of different times are set side by side, not subtracted (editions of two
             # series are numbers of one kind whenever they were held)
-            comparable = a.period == b.period or a.kind == "ordinal"
+            # nor are "over 5 million" and "nearly 30": they are not exact
+            comparable = (a.period == b.period or a.kind == "ordinal") and not (a.qualifier or b.qualifier)
             return self._compared(question, first, second, a, b, comparable)
         return None
 

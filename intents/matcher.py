@@ -426,7 +426,7 @@ class Index:
         """Two words typed without the space ("howmany", "manyprovincial"): both known, and one
         a stopword or both a figure's words, so an unknown word ("copyrights") is not split."""
         stop = stopwords()
-        for cut in range(2, len(word) - 1):
+        for cut in range(3, len(word) - 2):  # parts of three letters or more: "indirect" is no "in direct"
             left, right = word[:cut], word[cut:]
             if (
                 left in self.known_words

@@ -78,6 +78,8 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
         ("How many square km does the solar farm in the Talatan Gobi cover?", 600),
         ("How many people does Guangxi's GI sector provide employment for?", 5e6),
         ("How much did the deals signed at the cross-regional patent matchmaking events add up to?", 210e6),
+        ("how many valid patents has western China's innovation produced?", 531000),  # no title
+        ("since 2021 how many Chinese GIs were protected under the China-EU agreement?", 100),
         # places a release lists, counted
         ("In how many cities were cross-regional patent commercialization events held?", 3),
         ("how many contries has shaanxi set up overseas IP protecton workstations in", 2),
@@ -174,6 +176,14 @@ def test_answers_with_the_cited_figure(engine: Engine, question: str, value: flo
         "how many passenger trips has the China-Laos railway carried since 2019?",  # counted from 2021
         "What's the average output value per western GI product?",  # a figure divided, never given
         "What was China's GDP growth in 2024, per the releases?",  # asks for 2024, not the 2024 report
+        # found in review: another thing's figure, a ratio per day or per employee, a contrast
+        "how many agreements did the cross-regional IP cooperation sign?",
+        "GI output value per employee in Guangxi",
+        "how many kWh did Talatan generate per day?",
+        "what is the indirect output value of GI products?",
+        "By what percentage did western invention patents grow between September 2024 and June 2025?",
+        "On average, how many valid invention patents does each western province hold?",
+        "how many more GI trademarks than GIs in Guangxi?",
         # the question gives the 38.8% itself: it is not the answer
         "When western GI products made up 38.8% of the national total, what share was that?",
     ],
@@ -556,6 +566,14 @@ def test_places_a_new_release_lists_are_counted_as_places_not_as_anything_else(t
         ),
         # figures of different times are set side by side, not subtracted
         ("Which has more GIs, Guangxi or the west?", [211, 978], None, "does not subtract"),
+        # rates asked for are compared as rates; figures "over" something are not subtracted
+        (
+            "the gap between patent growth and trademark growth",
+            [16.7, 10.5],
+            6.2,
+            "higher by 6.2 percentage points",
+        ),
+        ("are there more GIs than jobs in Guangxi?", [211, 5e6], None, "does not subtract"),
         # the side not asked about is not the other one's figure
         (
             "How many fewer EU GIs than Chinese GIs were covered by the 2021 deal?",
@@ -619,6 +637,8 @@ def test_a_comparison_states_both_cited_figures_and_the_gap(
             931,
         ),
         ("western gi share of natinal total % ip takes lead article", 38.8),
+        ("according to the 'IP Takes Lead in Western China' article, what was GDP growth?", 5.5),
+        ("how many patents in the Innovation Surge article?", 493000),
         (
             "According to the “IP Takes Lead in Western China’s Innovation Surge” piece, how many invention"
             " patents were in force in the region at end-September?",
