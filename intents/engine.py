@@ -253,7 +253,8 @@ class Engine:
         if _is_smalltalk(text):
             return Answer(question=question, answered=False, kind="smalltalk", message="help")
         slots, words, previous, context = self.understand(question, context)
-        stranger = self.index.unknown_name(self._named_source(question)[0])  # a title is no name
+        # a title is no name: "the Innovation Surge article" names a release, not a stranger
+        stranger = self.index.unknown_name(self._named_source(question)[0] if slots.source_id else question)
         if stranger:
             # "How many invention patents does Huawei hold?": a name the releases never mention
             return self._no_figure(question, words, slots, f"I have no figures for {stranger}.")
@@ -333,12 +334,7 @@ class Engine:
             if overlap.count(max(overlap)) == 1:
                 best, rivals = options[overlap.index(max(overlap))], []
         if rivals:
-            options = [best, *rivals][:MAX_SUGGESTIONS]
-            return Answer(
-                question=question, answered=False, kind="clarify", score=best.score,
-                intent=best.group.label, suggestions=[self._suggest(c.group) for c in options],
-                message="Did you mean:", context=context or Context(),
-            )  # fmt: skip
+            return self._clarify(question, [best, *rivals][:MAX_SUGGESTIONS], "Did you mean:", context)
         asked_editions = {float(n) for n in ORDINAL.findall(slots.text)}
         editions = {
             f.value: f.figure
@@ -360,13 +356,21 @@ class Engine:
         other = self._other_figure(best, words, want, slots)
         if other:
             # "valid patents plus trademarks": two figures named, neither the answer alone
-            return Answer(
-                question=question, answered=False, kind="clarify", score=best.score,
-                intent=best.group.label, suggestions=[self._suggest(c.group) for c in (best, other)],
-                message="You name two figures; ipfacts gives each as cited (it does not add them up). Did you mean:",
-                context=context or Context(),
-            )  # fmt: skip
+            message = (
+                "You name two figures; ipfacts gives each as cited (it does not add them up). Did you mean:"
+            )
+            return self._clarify(question, [best, other], message, context)
         return self._select_period(question, best, slots, want)
+
+    def _clarify(
+        self, question: str, options: list[Candidate], message: str, context: Context | None
+    ) -> Answer:
+        """A question back: the figures it may mean, best first; the conversation stays put."""
+        best = options[0]
+        return Answer(
+            question=question, answered=False, kind="clarify", score=best.score, intent=best.group.label,
+            suggestions=[self._suggest(c.group) for c in options], message=message, context=context or Context(),
+        )  # fmt: skip
 
     def _declined_for_place(
         self, question: str, words: list[str], slots: Slots, message: str | None,
@@ -423,7 +427,6 @@ class Engine:
             # "trips since it opened in December 2021": where a running total starts, not when
             slots.since = [p.value for p in starts]
             slots.periods = [p for p in slots.periods if p not in starts]
-            slots.want = wanted_kind(slots.text, len(slots.periods))
         if slots.want != "date":
             # "the figures from the August press conference": where they were given, not what is asked
             slots.subjects = [
@@ -434,7 +437,8 @@ class Engine:
             slots.periods += [
                 QuestionPeriod(p, "the figure quoted", 0, 0) for p in quoted_periods if p not in asked
             ]
-            slots.want = wanted_kind(slots.text, len(slots.periods))
+        if starts or quoted_periods:
+            slots.want = wanted_kind(slots.text, len(slots.periods))  # the periods asked have changed
         words = self._words(slots)
         previous: list[str] = []
         if context and time.time() - context.updated > CONTEXT_TTL_SECONDS:
@@ -508,8 +512,12 @@ class Engine:
         candidates = self.index.candidates(
             words, want, slots.subjects, previous, asked, self.index.narrowed(slots.text)
         )
-        fitting = [c for c in candidates if self.index.unit_fits(c.group, slots.text)]
-        unfit = max((c.score for c in candidates if c not in fitting), default=0.0)
+        fitting, unfit = [], 0.0
+        for candidate in candidates:
+            if self.index.unit_fits(candidate.group, slots.text):
+                fitting.append(candidate)
+            else:
+                unfit = max(unfit, candidate.score)
         # "how many agreements did ... sign?" is best matched by the money signed: no count of
         # agreements is given, and a weaker figure of another thing is not one either
         candidates = [c for c in fitting if c.score >= unfit]
@@ -606,11 +614,7 @@ class Engine:
                 "please name the period (for example 'at the end of September 2024').", [best], suggest_group=True,
             )  # fmt: skip
         if asked:
-            matching = [f for f in facts if any(period_matches(a, f.period) for a in asked)]
-            if not matching and REPORTED.search(slots.text):
-                # "per CNIPA's August presser": the period names when the figure was reported;
-                # "last year, according to the article": the year before the article's
-                matching = [f for f in facts if self._reported_in(f, slots.periods, slots.text)]
+            matching = self._matching(facts, slots, slots.periods)
             if not matching:
                 known = " and ".join(period_label(p) for p in sorted({f.period for f in facts}))
                 have = "" if group.kind in DATE_KINDS else f"; I have it for {known}"
@@ -635,6 +639,15 @@ class Engine:
             chosen_period = max(f.period for f in facts)
         stated = [f for f in facts if f.period == chosen_period]
         return self._state(question, group, stated, want, asked[0] if asked else None, best.score)
+
+    def _matching(self, facts: list[Fact], slots: Slots, periods: list[QuestionPeriod]) -> list[Fact]:
+        """The facts for any of the periods asked."""
+        matching = [f for f in facts if any(period_matches(p.value, f.period) for p in periods)]
+        if not matching and REPORTED.search(slots.text):
+            # "per CNIPA's August presser": the period names when the figure was reported;
+            # "last year, according to the article": the year before the article's
+            matching = [f for f in facts if self._reported_in(f, periods, slots.text)]
+        return matching
 
     def _counted_since(self, fact: Fact, starts: list[str]) -> bool:
         """Whether a fact's sentence counts from each start asked ("since ... December 2021")."""
@@ -864,12 +877,7 @@ class Engine:
         """A figure's latest fact for the periods asked (its latest if none asked) from the
         release the question names, if it names one; or None."""
         facts = [f for f in group.facts if f.source_id == slots.source_id or not slots.source_id]
-        asked = [p.value for p in periods]
-        matching = [f for f in facts if not asked or any(period_matches(a, f.period) for a in asked)]
-        if not matching and asked and REPORTED.search(slots.text):
-            matching = [
-                f for f in facts if self._reported_in(f, periods, slots.text)
-            ]  # "last year, per the article"
+        matching = self._matching(facts, slots, periods) if periods else facts
         return max(matching, key=lambda f: f.period) if matching else None
 
     def _no_figure(
@@ -891,7 +899,8 @@ class Engine:
             close = [
                 c.group for c in candidates if c.score >= MIN_SUGGESTION_SCORE and c.question_coverage > 0
             ]
-            named = [g for g in self.index.groups if g.subject in slots.subjects]
+            numbers = sorted({n for s in slots.subjects for n in self.index.by_subject.get(s, ())})
+            named = [self.index.groups[n] for n in numbers]  # in index order, as a scan would give
             offered: set[tuple[str, str]] = set()
             for group in [*close, *named]:
                 if group.key in offered:

@@ -37,20 +37,20 @@ TIME_WORDS = frozenset(
     current recent mid early late january february march april may june july august september october november
     december jan feb mar apr jun jul aug sep sept oct nov dec""".split()
 )
-UNIT_WORDS = re.compile(
-    r"(?<![\w-])(?:"
-    + "|".join(re.escape(w) for w in sorted(QUESTION_UNITS, key=len, reverse=True))
-    + r")(?![\w-])"
-)
-MEASURE_UNIT_WORDS = re.compile(
-    r"(?<![\w-])(?:"
-    + "|".join(
-        re.escape(w)
-        for w, unit in sorted(QUESTION_UNITS.items(), key=lambda item: -len(item[0]))
-        if unit in {"tons", "liters", "kWh", "square kilometers", "hectares"}
+
+
+def unit_words(units: Iterable[str]) -> re.Pattern[str]:
+    """One regex for the question words of the given units, longest first, whole words."""
+    return re.compile(
+        r"(?<![\w-])(?:"
+        + "|".join(re.escape(w) for w in sorted(units, key=len, reverse=True))
+        + r")(?![\w-])"
     )
-    + r")(?![\w-])"
-)
+
+
+UNIT_WORDS = unit_words(QUESTION_UNITS)
+MEASURES = {"tons", "liters", "kWh", "square kilometers", "hectares"}
+MEASURE_UNIT_WORDS = unit_words(w for w, unit in QUESTION_UNITS.items() if unit in MEASURES)
 HOW_MANY = re.compile(r"(?<![\w-])how many(?![\w-])")
 # What a question calls the places a release lists: their own kind, or places in general.
 _PLACES_IN_GENERAL = r"places?|locations?|sites?|venues?"

@@ -195,7 +195,7 @@ def wanted_kind(text: str, period_count: int = 0) -> Want | None:
 RATIO_PER = re.compile(
     r"\bper (?:\w+ ){0,2}(?:products?|patents?|trademarks?|gis?|enterprises?|compan(?:y|ies)|firms?|persons?|people"
     r"|residents?|inhabitants?|workers?|employees?|jobs?|provinces?|cit(?:y|ies)|regions?|countr(?:y|ies)|events?"
-    r"|trips?|passengers?|capita|head|employees?|employed|staff|day|month|week|hectares?)\b"
+    r"|trips?|passengers?|capita|head|employed|staff|day|month|week|hectares?)\b"
     r"|\bon average\b|\beach (?:\w+ ){0,2}(?:provinces?|cit(?:y|ies)|regions?|enterprises?|compan(?:y|ies)|firms?"
     r"|countr(?:y|ies)|persons?|residents?)\b"
 )

@@ -344,6 +344,13 @@ def test_a_follow_up_asks_for_the_change_between_the_figures_given(
     assert answer.kind == "change" and answer.difference == difference, render_plain(answer)
 
 
+def test_the_increase_between_two_figures_just_given_is_their_difference(engine: Engine) -> None:
+    context = engine.answer("western patents in force end of september 2024").context
+    context = engine.answer("and as of june 2025", context).context
+    answer = engine.answer("whats the increase", context)
+    assert answer.kind == "change" and answer.difference == 38000, render_plain(answer)
+
+
 def test_latest_by_default_with_the_earlier_figure_mentioned(engine: Engine) -> None:
     answer = engine.answer("valid invention patents in western China")
     assert [f.value for f in answer.facts] == [531000]
