@@ -102,7 +102,10 @@ def find_periods(sentence: str, published: str) -> list[Period]:
     """Every time expression in a sentence, resolved against the release date."""
     periods = []
     for match in PERIOD.finditer(sentence):
-        if not (match["lead"] or match["end"] or match["relative"] or match["month"]):
+        if not (
+            match["lead"] or match["end"] or match["relative"] or match["month"]
+            or match["quarter_year"] or match["half_year"]
+        ):  # fmt: skip
             continue  # a bare year or "now" without a preposition is too ambiguous
         if match["month"] and not MONTH_WORD.fullmatch(match["month"]):
             continue

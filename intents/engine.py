@@ -64,6 +64,12 @@ COMPARE = re.compile(
     r"|\b(?:faster|slower|more|fewer|higher|lower|larger|bigger|greater|smaller)\b.*\bthan\b"
 )
 # A period that starts a running total ("since it opened in December 2021", "since 2021").
+# A question that adds figures up ("GI products and GI trademarks combined").
+SUMMED = re.compile(r"\b(?:combined|sum|plus|together|altogether|add(?:ed)? up|in all)\b")
+# A period that bounds a running total rather than the time it counts ("by 2024", "as of 2024").
+UP_TO = re.compile(r"(?:by|as of|as at|up to|until|till|through)\b")
+# A figure counted from a start ("42 million trips since its operation in December 2021").
+RUNNING_TOTAL = re.compile(r"\bsince\b")
 SINCE = re.compile(r"\bsince\b(?:\s+[\w']+){0,4}\s*$")
 # A question that speaks of growth rates.
 GROWTH_WORDS = re.compile(r"\b(?:growth|grew|grow|grows|growing|faster|slower|yoy|year[- ]on[- ]year)\b")
@@ -82,6 +88,8 @@ SIDES_SPLIT = re.compile(
 # A figure a question quotes ("from the 493,000 figure", "at 38.8 percent") tells when, not what:
 # only figures written as statistics (thousands, decimals, percent, five digits), not "top 100" or a year.
 QUOTED_STATISTIC = re.compile(r"\d,\d{3}|\d\.\d|percent|%|\d{5}")
+# Kinds whose figure is a rate or share of a count.
+DERIVED_KINDS = frozenset({"growth", "share"})
 # Kinds whose figure is a date: their period is the figure itself.
 DATE_KINDS = frozenset({"date", "year"})
 # A question naming a period leans towards figures that have it ("patents 2024": the patent
@@ -115,6 +123,7 @@ class Engine:
         self._sources = sources
         self.index = Index(facts)
         self._group_of = {f.id: g for g in self.index.groups for f in g.facts}
+        self._group_by_key = {g.key: g for g in self.index.groups}
         # the one period each figure's value is stated for (None: several), for quoted figures;
         # a string per value, not a set, as a table of 100,000 facts has nearly as many values
         self._period_of_value: dict[float, str | None] = {}
@@ -231,6 +240,13 @@ class Engine:
             # a reply without a figure keeps the conversation where it was: callers can always
             # carry `result.context` to the next question
             result.context = context
+        elif result.context.metric:
+            group = self._group_by_key.get((result.context.metric, result.context.subject or ""))
+            if group and group.kind in DERIVED_KINDS:
+                same = context is not None and context.subject == group.subject
+                result.context.counted = context.counted if same else None  # type: ignore[union-attr]
+            elif group:
+                result.context.counted = group.metric
         return result
 
     def answer_fact(self, fact_id: str, context: Context | None = None) -> Answer:
@@ -335,6 +351,16 @@ class Engine:
                 best, rivals = options[overlap.index(max(overlap))], []
         if rivals:
             return self._clarify(question, [best, *rivals][:MAX_SUGGESTIONS], "Did you mean:", context)
+        if (
+            slots.want_inherited and slots.periods and words == previous and best.group.kind in DERIVED_KINDS
+            and context and context.counted
+        ):  # fmt: skip
+            # "patents at the end of September 2024?", "how fast did they grow?", "and by June
+            # 2025?": the releases give no rate then, but the count asked about before
+            base = self._base_count(best.group, slots)
+            if base and base.group.metric == context.counted:
+                best, want = base, "count"
+                slots.want = want
         asked_editions = {float(n) for n in ORDINAL.findall(slots.text)}
         editions = {
             f.value: f.figure
@@ -353,7 +379,7 @@ class Engine:
             written = f"{quoted:,.0f}" if quoted == int(quoted) else f"{quoted:g}"
             message = f"I have no figure for {best.group.metric} ({best.group.subject}) of {written}."
             return self._no_figure(question, words, slots, message, [best], suggest_group=True)
-        other = self._other_figure(best, words, want, slots)
+        other = self._other_figure(best, words, want, slots, candidates)
         if other:
             # "valid patents plus trademarks": two figures named, neither the answer alone
             message = (
@@ -361,6 +387,21 @@ class Engine:
             )
             return self._clarify(question, [best, other], message, context)
         return self._select_period(question, best, slots, want)
+
+    def _base_count(self, derived: Group, slots: Slots) -> Candidate | None:
+        """The count a growth rate or share is of, when it has a figure for the periods asked
+        and the rate has none: the one count of the same subject its description names."""
+        if self._matching(derived.facts, slots, slots.periods):
+            return None
+        same_subject = dataclasses.replace(slots, subjects=[derived.subject], want="count")
+        counts = [
+            c
+            for c in self._candidates(self.index.content(derived.metric), "count", same_subject, [])
+            if c.group.subject == derived.subject and c.pattern_coverage == 1
+        ]
+        if not counts or (len(counts) > 1 and counts[1].score >= counts[0].score - AMBIGUITY_MARGIN):
+            return None
+        return counts[0] if self._matching(counts[0].group.facts, slots, slots.periods) else None
 
     def _clarify(
         self, question: str, options: list[Candidate], message: str, context: Context | None
@@ -392,21 +433,38 @@ class Engine:
         return declined
 
     def _other_figure(
-        self, best: Candidate, words: list[str], want: Want | None, slots: Slots
+        self, best: Candidate, words: list[str], want: Want | None, slots: Slots, candidates: list[Candidate]
     ) -> Candidate | None:
         """Another figure the question names beside `best`: a word `best` leaves unexplained
         that stands against one of its own ("patents" beside "trademarks"), and that clearly
-        names another figure on its own."""
-        metric = best.group.metric_parts
+        names another figure on its own; or, in a sum ("GI products and GI trademarks
+        combined"), a figure whose every word the question says and `best` leaves one of."""
         leftover = [w for w in words if w not in best.group.words and w in self.index.by_word]
-        against = {w for w in leftover for c in self.index.contrasts if w in c and metric & c - {w}}
+        if SUMMED.search(slots.text):
+            named = next(
+                (
+                    c for c in candidates
+                    if c.group is not best.group and c.score >= ANSWER_THRESHOLD
+                    and c.pattern_coverage == 1 and c.group.words & set(leftover)
+                ),
+                None,
+            )  # fmt: skip
+            if named:
+                return named
+        metric = set(self.index.contrast_parts(best.group.metric_parts))
+        against = {
+            w
+            for w in self.index.contrast_parts(leftover)
+            for c in self.index.contrasts
+            if w in c and metric & c - {w}
+        }
         if not against:
             return None
         others = self._candidates(leftover, want, slots, [])
         if (
             self._confident(others)
             and others[0].group is not best.group
-            and against & others[0].group.metric_parts
+            and against & set(self.index.contrast_parts(others[0].group.metric_parts))
         ):
             return others[0]
         return None
@@ -508,7 +566,10 @@ class Engine:
         """Groups for the words; `not_asked`: words of the other side of a comparison."""
         if want == "change":
             words = [w for w in words if w != "growth"]  # "increase", "grew": the change itself
-        asked = set(self.index.content(slots.text)) - not_asked  # place names too: "EU ones"
+        # place names too ("EU ones"), but not a named thing's own name: "GIs under the China EU
+        # agreement" may mean its Chinese ones as much as its EU ones
+        things = [(a, b) for a, b, name in slots.subject_spans if name not in self.index.place_names]
+        asked = set(self.index.content(_without_spans(slots.text, things))) - not_asked
         candidates = self.index.candidates(
             words, want, slots.subjects, previous, asked, self.index.narrowed(slots.text)
         )
@@ -632,6 +693,14 @@ class Engine:
                     want=want,
                 )
                 return declined
+            within = [p for p in slots.periods if len(p.value) == 4 and not UP_TO.match(p.text)]
+            if within and all(RUNNING_TOTAL.search(f.quote) for f in matching):
+                # "trips in 2024": not the running total since 2021 that stood at 42 million then
+                message = (
+                    f"I have no figure for {group.metric} ({group.subject}) within {asked_label(within[0])}; "
+                    "only a running total."
+                )
+                return self._no_figure(question, [], slots, message, [best], suggest_group=True)
             chosen_period = max(f.period for f in matching)
         elif any(f.period == slots.preferred_period for f in facts):
             chosen_period = slots.preferred_period  # type: ignore[assignment]
@@ -862,13 +931,17 @@ class Engine:
         # still names its side
         asked = content_words(slots.text)  # already typo-corrected
         for contrast in self.index.contrasts:
-            members = list(dict.fromkeys(p for w in asked for p in (w, *w.split("-")) if p in contrast))
+            members = [p for p in self.index.contrast_parts(asked) if p in contrast]
             if len(members) >= 2:
                 one, other = members[:2]
 
                 def side(member: str, against: str) -> list[str]:
-                    kept = [w for w in words if against not in (w, *w.split("-"))]
-                    return kept if any(member in (w, *w.split("-")) for w in kept) else [*kept, member]
+                    kept = [w for w in words if against not in self.index.contrast_parts([w])]
+                    return (
+                        kept
+                        if any(member in self.index.contrast_parts([w]) for w in kept)
+                        else [*kept, member]
+                    )
 
                 return [(slots.subjects, side(one, other)), (slots.subjects, side(other, one))]
         return []

@@ -52,6 +52,8 @@ UNIT_WORDS = unit_words(QUESTION_UNITS)
 MEASURES = {"tons", "liters", "kWh", "square kilometers", "hectares"}
 MEASURE_UNIT_WORDS = unit_words(w for w, unit in QUESTION_UNITS.items() if unit in MEASURES)
 HOW_MANY = re.compile(r"(?<![\w-])how many(?![\w-])")
+# "how many years passed between ...": a span of time, counted in the unit asked
+HOW_MANY_SPANS = re.compile(r"\bhow many (?:more |full )?(years|months|weeks|days)\b")
 # What a question calls the places a release lists: their own kind, or places in general.
 _PLACES_IN_GENERAL = r"places?|locations?|sites?|venues?"
 LISTED_UNIT_WORDS = {
@@ -297,9 +299,18 @@ class Index:
         self.narrowing = self._narrowing_words(vocabulary.narrowing, light)
         known |= self.narrowing  # "expired" is a word of its own, not a misspelt "exported"
         self.known_words = frozenset(known)
-        self.contrasts = [
-            frozenset(w for word in c for w in content_words(word)) for c in vocabulary.contrasts
-        ]
+        self.contrasts: list[frozenset[str]] = []
+        self.contrast_spellings: dict[str, str] = {}  # "european" -> "eu"
+        for contrast in vocabulary.contrasts:
+            members = []
+            for member in contrast:
+                spellings = [
+                    w for m in ([member] if isinstance(member, str) else member) for w in content_words(m)
+                ]
+                if spellings:  # a stopword ("new") is no word to contrast
+                    members.append(spellings[0])
+                    self.contrast_spellings.update((w, spellings[0]) for w in spellings[1:])
+            self.contrasts.append(frozenset(members))
         self.known_by_letter: dict[str, list[str]] = defaultdict(list)
         self.known_by_letters: dict[str, list[str]] = defaultdict(list)
         for word in sorted(w for w in known if len(w) >= 3):
@@ -443,7 +454,7 @@ class Index:
     def unit_fits(self, group: Group, text: str) -> bool:
         """A question that names a unit ('in liters', 'tonnes') only fits figures in that unit;
         one that asks how many of something, naming no unit, only fits things counted."""
-        named: set[str] = set()
+        named: set[str] = {span.group(1) for span in HOW_MANY_SPANS.finditer(text)}
         for word in UNIT_WORDS.findall(text):
             units = QUESTION_UNITS[word]
             named.update([units] if isinstance(units, str) else units)
@@ -458,14 +469,20 @@ class Index:
     def contradicts(self, group: Group, words: set[str]) -> bool:
         """Whether the question uses a word its figure's metric excludes ("EU" against "Chinese")."""
         # "China-EU" says EU and "China-ASEAN" says ASEAN: hyphenated words count by their parts too
-        metric = group.metric_parts
-        words = {part for w in words for part in [w, *w.split("-")]}
+        metric = set(self.contrast_parts(group.metric_parts))
+        words = set(self.contrast_parts(words))
         for contrast in self.contrasts:
             asked = words & contrast
             stated = metric & contrast
             if asked and stated and not asked & stated:
                 return True
         return False
+
+    def contrast_parts(self, words: Iterable[str]) -> list[str]:
+        """Words as contrasts see them, in order: hyphenated ones by their parts too, each in
+        its contrast's spelling."""
+        parts = (part for w in words for part in (w, *w.split("-")))
+        return list(dict.fromkeys(self.contrast_spellings.get(p, p) for p in parts))
 
     def covers(self, group: Group, words: list[str]) -> bool:
         """Whether a group's words include every weighty word given (light words may be missing)."""

@@ -23,6 +23,8 @@ class Context(BaseModel):
     period: str | None = None
     stated_period: str | None = Field(default=None, description="The period of the figure last given")
     want: str | None = None
+    # the count asked about before a rate or share of it: "and by June 2025?" may go back to it
+    counted: str | None = None
     fact_ids: list[str] = Field(default_factory=list)
     updated: float = Field(default_factory=time.time)
 

@@ -28,7 +28,7 @@ class Vocabulary(BaseModel):
     stopwords: list[str]
     light_words: list[str]
     uncovered_topics: list[str]
-    contrasts: list[list[str]]
+    contrasts: list[list[str | list[str]]]
     narrowing: list[str]
     smalltalk: list[str]
 

@@ -114,6 +114,17 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
             10.5,
         ),
         ("trademrk growth rate western china in the report with 493000 patents", 10.5),
+        # a quarter written short; "grown" asks for growth; "home to"; a span of years; a bound
+        ("Q3 2024: valid invention patents in western China?", 493000),
+        (
+            "At the end of Q3 2024, how much had registered trademarks in the western region grown on a year earlier?",
+            10.5,
+        ),
+        ("what was the rise in trademarks?", 10.5),
+        ("How many geographical indications is Guangxi Zhuang Autonomous Region home to?", 211),
+        ("how many years has Shaanxi hosted the Belt and Road forum?", 4),
+        ("how many passenger trips had the China-Laos Railway carried by October 2024?", 42000000),
+        ("Under the Sino-European GI deal, how many European GIs get protection?", 96),
         # a figure the question quotes says when: the count of the share's time, not the latest
         (
             "In the article that puts the west at 38.8 percent of China's GI products, how many GI products is that?",
@@ -184,6 +195,10 @@ def test_answers_with_the_cited_figure(engine: Engine, question: str, value: flo
         "By what percentage did western invention patents grow between September 2024 and June 2025?",
         "On average, how many valid invention patents does each western province hold?",
         "how many more GI trademarks than GIs in Guangxi?",
+        # a running total since 2021 is no count within a year; "how many years" is no count of trips
+        "how many passenger trips did the China-Laos Railway carry in 2024?",
+        "How many years passed between the photovoltaic sheep concept being patented and the China-Laos Railway"
+        " starting operation?",
         # the question gives the 38.8% itself: it is not the answer
         "When western GI products made up 38.8% of the national total, what share was that?",
     ],
@@ -251,6 +266,25 @@ def test_says_it_has_no_such_figure_rather_than_another(engine: Engine, question
             ("ok and for the whole western region, latest?", 531000),
             ("and Guangxi?", None),
         ],
+        # a period only the count has, after its rate: the count asked about first...
+        [
+            ("How many valid invention patents were there in western China at end-September 2024?", 493000),
+            ("what was the growth vs a year earlier?", 16.7),
+            ("and by June 2025?", 531000),
+        ],
+        [
+            (
+                "By how much did registered trademarks grow year on year in the west as of end-September 2024?",
+                10.5,
+            ),
+            ("how many were there at that point?", None),
+            ("ok and by June 2025?", 7006000),
+        ],
+        # ...but a rate asked alone stays a rate, which the releases do not give for June 2025
+        [
+            ("what was the yoy growth of valid invention patents in the west by end of september?", 16.7),
+            ("and as of june 2025?", None),
+        ],
     ],
     ids=[
         "guangxi-value",
@@ -267,6 +301,9 @@ def test_says_it_has_no_such_figure_rather_than_another(engine: Engine, question
         "two-periods-then-increase",
         "date-in-august-then-count",
         "declined-place-then-west",
+        "count-rate-then-count-later",
+        "rate-count-declined-then-count-later",
+        "rate-alone-then-later",
     ],
 )
 def test_follow_ups_use_the_conversation(engine: Engine, dialogue: list[tuple[str, float | None]]) -> None:
@@ -673,20 +710,37 @@ def test_a_release_named_by_its_title_without_the_figure_gives_none(engine: Engi
     assert answer.suggestions  # the figure it does have, from the other release, is offered
 
 
+PATENTS_AND_TRADEMARKS = {"valid registered trademarks", "valid invention patents"}
+GI_PRODUCTS_AND_TRADEMARKS = {"recognized GI products", "GI collective and certification trademarks"}
+CHINESE_AND_EU_GIS = {"Chinese GIs recognized and protected", "EU GIs recognized and protected"}
+
+
 @pytest.mark.parametrize(
-    "question",
+    ("question", "figures"),
     [
-        "what's the total number of valid patents plus trademarks in western china?",
-        "What's the combined total of valid invention patents and valid trademarks in western China as of June 2025?",
+        (
+            "what's the total number of valid patents plus trademarks in western china?",
+            PATENTS_AND_TRADEMARKS,
+        ),
+        (
+            "What's the combined total of valid invention patents and valid trademarks in western China as of June 2025?",
+            PATENTS_AND_TRADEMARKS,
+        ),
+        (
+            "What is the combined number of GI products and GI collective/certification trademarks in the west?",
+            GI_PRODUCTS_AND_TRADEMARKS,
+        ),
+        # the agreement's own name says EU: it does not make its GIs the EU's
+        ("how many GIs in total under the China-EU agreement?", CHINESE_AND_EU_GIS),
+        ("how many GIs under the china eu agreement?", CHINESE_AND_EU_GIS),
     ],
 )
-def test_two_figures_named_at_once_are_a_question_back(engine: Engine, question: str) -> None:
+def test_two_figures_named_at_once_are_a_question_back(
+    engine: Engine, question: str, figures: set[str]
+) -> None:
     answer = engine.answer(question)
     assert (answer.answered, answer.kind) == (False, "clarify")
-    assert {s.label.split(" — ")[0] for s in answer.suggestions} == {
-        "valid registered trademarks",
-        "valid invention patents",
-    }
+    assert {s.label.split(" — ")[0] for s in answer.suggestions} == figures
 
 
 def test_an_edition_the_releases_do_not_tell_of_gets_no_figure(engine: Engine) -> None:
