@@ -39,6 +39,9 @@ MIN_QUESTION_COVERAGE = 0.45
 MIN_PATTERN_COVERAGE = 0.3
 # Two groups scoring within this of each other are both offered ("Did you mean ...").
 AMBIGUITY_MARGIN = 0.04
+# How far the main subject's figure may trail another place's for a question naming no place
+# before the other place's is taken to be meant.
+PLACE_MARGIN = 0.15
 MAX_SUGGESTIONS = 3
 # A figure is offered as a close thing only if it explains some of the question this well.
 MIN_SUGGESTION_SCORE = 0.25
@@ -64,8 +67,16 @@ COMPARE = re.compile(
     r"|\b(?:faster|slower|more|fewer|higher|lower|larger|bigger|greater|smaller)\b.*\bthan\b"
 )
 # A period that starts a running total ("since it opened in December 2021", "since 2021").
+# The thing a question counts ("how many patents did the railway get?").
+HOW_MANY_THING = re.compile(
+    r"\bhow many (?:more |new |valid )?([a-z][\w-]+)\s+(?:did|does|do|has|have|had|were|was|are|is|will|can)\b"
+)
 # A question that adds figures up ("GI products and GI trademarks combined").
 SUMMED = re.compile(r"\b(?:combined|sum|plus|together|altogether|add(?:ed)? up|in all)\b")
+# A period a change happens within ("added in 2024"), unless it is where the change starts
+# ("more than in 2024", "up from 2024").
+WITHIN = re.compile(r"(?:in|during|within|throughout)\b")
+FROM_POINT = re.compile(r"\b(?:than|since|from|compared (?:to|with)|over|vs|versus|after|against)\s*$")
 # A period that bounds a running total rather than the time it counts ("by 2024", "as of 2024").
 UP_TO = re.compile(r"(?:by|as of|as at|up to|until|till|through)\b")
 # A figure counted from a start ("42 million trips since its operation in December 2021").
@@ -271,6 +282,7 @@ class Engine:
         slots, words, previous, context = self.understand(question, context)
         # a title is no name: "the Innovation Surge article" names a release, not a stranger
         stranger = self.index.unknown_name(self._named_source(question)[0] if slots.source_id else question)
+        stranger = stranger or self.index.unknown_last_word(slots.text)
         if stranger:
             # "How many invention patents does Huawei hold?": a name the releases never mention
             return self._no_figure(question, words, slots, f"I have no figures for {stranger}.")
@@ -331,6 +343,15 @@ class Engine:
                 return self._declined_for_place(question, words, slots, None, candidates or None)
             return self._no_figure(question, words, slots, None, candidates or None)
         best = self._prefer_main_subject(candidates, slots)
+        counted = HOW_MANY_THING.search(slots.text)
+        thing = self.index.content(counted.group(1)) if counted else []
+        if thing and thing[0] in self.index.by_word and thing[0] not in best.group.words:
+            # "with 42 million passenger trips, how many patents did it get?": the thing counted
+            # is the figure asked for, the other one only says which
+            counting = [c for c in candidates if thing[0] in c.group.words]
+            if not counting or not self._confident(counting):
+                return self._no_figure(question, words, slots, None, candidates)
+            best = counting[0]
         unexplained = [p for p in named_places if not self.index.mentions(best.group, p, named_places)]
         if unexplained:
             message = f"I have no figure for {best.group.metric} for {unexplained[0]}."
@@ -343,6 +364,13 @@ class Engine:
             # the same figure for other places, or other figures of theirs: the main subject's.
             # Two other things ("when was the meeting held?": which one?) are both offered.
             rivals = [r for r in rivals if r.group.subject == best.group.subject]
+        elif not slots.subjects and best.group.subject in self.index.place_names and not previous:
+            # "how many GIs?" names no place: Guangxi's GIs, or the main subject's GI products
+            rivals += [
+                c for c in candidates
+                if c.group.subject == self.main_subject and c.score >= best.score - PLACE_MARGIN
+                and c not in rivals and self._confident([c])
+            ][:1]  # fmt: skip
         if rivals and previous and _refers_back(slots.text):
             # "by what percent did they grow?": the one that shares most with the figure before
             options = [best, *rivals]
@@ -352,7 +380,8 @@ class Engine:
         if rivals:
             return self._clarify(question, [best, *rivals][:MAX_SUGGESTIONS], "Did you mean:", context)
         if (
-            slots.want_inherited and slots.periods and words == previous and best.group.kind in DERIVED_KINDS
+            slots.want_inherited and (slots.periods or slots.latest) and words == previous
+            and best.group.kind in DERIVED_KINDS
             and context and context.counted
         ):  # fmt: skip
             # "patents at the end of September 2024?", "how fast did they grow?", "and by June
@@ -390,8 +419,10 @@ class Engine:
 
     def _base_count(self, derived: Group, slots: Slots) -> Candidate | None:
         """The count a growth rate or share is of, when it has a figure for the periods asked
-        and the rate has none: the one count of the same subject its description names."""
-        if self._matching(derived.facts, slots, slots.periods):
+        and the rate has none (or, asked for the latest, a later one than the rate): the one
+        count of the same subject its description names."""
+        latest = all(p.value == "" for p in slots.periods)  # "now", "the most recent", or none
+        if not latest and self._matching(derived.facts, slots, slots.periods):
             return None
         same_subject = dataclasses.replace(slots, subjects=[derived.subject], want="count")
         counts = [
@@ -401,6 +432,9 @@ class Engine:
         ]
         if not counts or (len(counts) > 1 and counts[1].score >= counts[0].score - AMBIGUITY_MARGIN):
             return None
+        if latest:
+            newer = max(f.period for f in counts[0].group.facts) > max(f.period for f in derived.facts)
+            return counts[0] if newer else None
         return counts[0] if self._matching(counts[0].group.facts, slots, slots.periods) else None
 
     def _clarify(
@@ -539,8 +573,9 @@ class Engine:
         for figure in reversed(find_figures(question)):
             written = question[figure.start : figure.unit_end]
             start_of = re.search(r"\bfrom\s+(?:the\s+)?$", question[: figure.start])
-            if figure.kind == "year" or not (QUOTED_STATISTIC.search(written) or start_of):
-                continue  # "went from 931 to": a figure quoted too
+            in_clause = SOURCE_CLAUSE.search(question[: figure.start])
+            if figure.kind == "year" or not (QUOTED_STATISTIC.search(written) or start_of or in_clause):
+                continue  # "went from 931 to", "the one where GI products were 931": quoted too
             known = self._period_of_value.get(figure.value)
             if figure.value in self._period_of_value and (start_of or not known):
                 # the figure asked about must have it: "went from 931" is its own earlier value,
@@ -771,6 +806,15 @@ class Engine:
             asked.append(named[-1])  # "in June 2025 than the count in the 'IP Takes Lead' article"
         elif slots.source_id and not asked:
             periods = named  # "how much did GI products grow according to the article?": its own figures
+        within = [
+            p for p in slots.periods
+            if len(p.value) == 4 and WITHIN.match(p.text) and not FROM_POINT.search(slots.text[: p.start])
+        ]  # fmt: skip
+        if len(asked) == 1 and within:
+            # "how many patents did the west add in 2024?": a change within the year, which two
+            # figures from September 2024 and June 2025 do not give
+            message = f"I have no change in {group.metric} ({group.subject}) within {asked_label(within[0])}."
+            return self._no_figure(question, [], slots, message, [best], suggest_group=True)
         if len(asked) >= 2:
             chosen = [next((p for p in periods if period_matches(a, p)), None) for a in asked[:2]]
             if None in chosen or chosen[0] == chosen[1]:

@@ -51,6 +51,8 @@ def unit_words(units: Iterable[str]) -> re.Pattern[str]:
 UNIT_WORDS = unit_words(QUESTION_UNITS)
 MEASURES = {"tons", "liters", "kWh", "square kilometers", "hectares"}
 MEASURE_UNIT_WORDS = unit_words(w for w, unit in QUESTION_UNITS.items() if unit in MEASURES)
+# A word denying one a figure uses: "unrecognized", "non-valid", "invalid".
+NEGATED = re.compile(r"^(?:un|non-?|in)(?=[a-z]{4})")
 HOW_MANY = re.compile(r"(?<![\w-])how many(?![\w-])")
 # "how many years passed between ...": a span of time, counted in the unit asked
 HOW_MANY_SPANS = re.compile(r"\bhow many (?:more |full )?(years|months|weeks|days)\b")
@@ -356,6 +358,9 @@ class Index:
         stop = stopwords()
         found = set()
         for number, token in enumerate(tokens):
+            if NEGATED.match(token) and NEGATED.sub("", token) in self.by_word:
+                found.add(token)  # "unrecognized GI products", "invalid patents": not the figure's
+                continue
             if token not in self.narrowing:
                 continue
             following = tokens[number + 1] if number + 1 < len(tokens) else ""
@@ -401,6 +406,19 @@ class Index:
                 return name
         return None
 
+    def unknown_last_word(self, text: str) -> str | None:
+        """An unknown word closing a normalized question where a name would stand, as a name
+        in lower case: "gdp growth of narnia" (a misspelt word or place is known)."""
+        last = re.search(r"\b(?:of|in|for|at|from)\s+(?:the\s+)?([a-z]{4,})\W*$", text)
+        return last.group(1).title() if last and not self._known_or_corrected(last.group(1)) else None
+
+    def _known_or_corrected(self, word: str) -> bool:
+        corrected = self.correct(word)
+        return (
+            word in self.known_words or word in self.place_words or word in self.by_word
+            or corrected != word or bool(set(corrected.split()) & (self.place_words | set(self.things_by_word)))
+        )  # fmt: skip
+
     def _correct_word(self, match: re.Match[str], names: set[str]) -> str:
         word = match.group(0)
         if "-" in word and word not in self.known_words:  # "provincal-level": each part
@@ -410,8 +428,12 @@ class Index:
             # read as its words; a known compound ("hi-growth" -> "high-growth") stays one word
             split = len(parts) > 2 or all(p in self.known_words and p not in stopwords() for p in parts)
             return " ".join(parts) if split and joined not in self.known_words else joined
-        if word in self.known_words or word in names or not word.isalpha():
+        if word in self.known_words or not word.isalpha():
             return word
+        if word in names:
+            # a name with two letters of a place swapped ("Chian", "Guangix") is that place
+            places = [w for w in self.known_by_letters.get(sorted_letters(word), []) if w in self.place_words]
+            return places[0] if len(places) == 1 and OSA.distance(places[0], word) == 1 else word
         if len(word) < 4:
             # "hte", "adn": a short word is corrected only to a stopword, two letters swapped
             swapped = [w for w in self.known_by_letters.get(sorted_letters(word), []) if w in stopwords()]

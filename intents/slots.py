@@ -211,7 +211,7 @@ GROWTH_WORD = re.compile(
     r"\b(?:rise|rose|risen|grew|grow|growth|increase|increased|gain|gained|climb|climbed|jump|jumped)\b"
 )
 STRONG_CHANGE = re.compile(
-    r"\b(how many more|how much more|difference|gap|change (?:from|between|since)|added|additional|net (?:gain|increase)"
+    r"\b(how many more|how much more|difference|gap|change (?:from|between|since)|(?<!year-on-year )(?<!year on year )(?<!yoy )(?<!percentage )change in|added|additional|net (?:gain|increase)"
     r"|minus|subtract(?:ed|ing)?|add|adds)\b"
 )
 

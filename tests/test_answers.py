@@ -125,6 +125,10 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
         ("how many years has Shaanxi hosted the Belt and Road forum?", 4),
         ("how many passenger trips had the China-Laos Railway carried by October 2024?", 42000000),
         ("Under the Sino-European GI deal, how many European GIs get protection?", 96),
+        # a place with two letters swapped, capitalised like a name; a bare figure saying which release
+        ("GDP growth of Chian", 5.2),
+        ("in the article where GI products were 931, how many patents?", 493000),
+        ("how many more valid patents now than in 2024?", 531000),
         # a figure the question quotes says when: the count of the share's time, not the latest
         (
             "In the article that puts the west at 38.8 percent of China's GI products, how many GI products is that?",
@@ -195,6 +199,14 @@ def test_answers_with_the_cited_figure(engine: Engine, question: str, value: flo
         "By what percentage did western invention patents grow between September 2024 and June 2025?",
         "On average, how many valid invention patents does each western province hold?",
         "how many more GI trademarks than GIs in Guangxi?",
+        # a word denying the figure's own; an unknown place in lower case; a figure quoted to
+        # say which thing, not asked for; a change within a year the releases do not give
+        "how many unrecognized GI products?",
+        "how many invalid patents in the west",
+        "gdp growth of narnia",
+        "with 42 million passenger trips, how many patents did the railway get?",
+        "how many valid patents did the west add in 2024?",
+        "change in valid patents in 2024",
         # a running total since 2021 is no count within a year; "how many years" is no count of trips
         "how many passenger trips did the China-Laos Railway carry in 2024?",
         "How many years passed between the photovoltaic sheep concept being patented and the China-Laos Railway"
@@ -280,6 +292,11 @@ def test_says_it_has_no_such_figure_rather_than_another(engine: Engine, question
             ("how many were there at that point?", None),
             ("ok and by June 2025?", 7006000),
         ],
+        [
+            ("How many valid invention patents did western China have at the end of September 2024?", 493000),
+            ("What was the year-on-year growth?", 16.7),
+            ("And what's the most recent figure?", 531000),
+        ],
         # ...but a rate asked alone stays a rate, which the releases do not give for June 2025
         [
             ("what was the yoy growth of valid invention patents in the west by end of september?", 16.7),
@@ -303,6 +320,7 @@ def test_says_it_has_no_such_figure_rather_than_another(engine: Engine, question
         "declined-place-then-west",
         "count-rate-then-count-later",
         "rate-count-declined-then-count-later",
+        "count-rate-then-latest-count",
         "rate-alone-then-later",
     ],
 )
@@ -733,6 +751,8 @@ CHINESE_AND_EU_GIS = {"Chinese GIs recognized and protected", "EU GIs recognized
         # the agreement's own name says EU: it does not make its GIs the EU's
         ("how many GIs in total under the China-EU agreement?", CHINESE_AND_EU_GIS),
         ("how many GIs under the china eu agreement?", CHINESE_AND_EU_GIS),
+        # no place named: Guangxi's GIs, or the main subject's GI products
+        ("how many GIs?", {"geographical indications (GIs)", "recognized GI products"}),
     ],
 )
 def test_two_figures_named_at_once_are_a_question_back(
