@@ -371,6 +371,7 @@ class Engine:
                 if c.group.subject == self.main_subject and c.score >= best.score - PLACE_MARGIN
                 and c not in rivals and self._confident([c])
             ][:1]  # fmt: skip
+        rivals += [t for t in self._contrast_twins(best, candidates, slots) if t not in rivals]
         if rivals and previous and _refers_back(slots.text):
             # "by what percent did they grow?": the one that shares most with the figure before
             options = [best, *rivals]
@@ -416,6 +417,22 @@ class Engine:
             )
             return self._clarify(question, [best, other], message, context)
         return self._select_period(question, best, slots, want)
+
+    def _contrast_twins(self, best: Candidate, candidates: list[Candidate], slots: Slots) -> list[Candidate]:
+        """Figures of the same thing that differ from `best` only by words of a contrast the
+        question does not say: "GIs protected under the deal" may be the Chinese or the EU ones,
+        however differently the two words weigh."""
+        mine = set(self.index.contrast_parts(best.group.metric_parts))
+        asked = set(self.index.contrast_parts(self.index.content(self._asked_text(slots))))
+        contrasted = set().union(*self.index.contrasts)
+        twins = []
+        for candidate in candidates:
+            if candidate.group is best.group or candidate.group.subject != best.group.subject:
+                continue
+            differ = mine ^ set(self.index.contrast_parts(candidate.group.metric_parts))
+            if differ and differ <= contrasted and not differ & asked and self._confident([candidate]):
+                twins.append(candidate)
+        return twins
 
     def _base_count(self, derived: Group, slots: Slots) -> Candidate | None:
         """The count a growth rate or share is of, when it has a figure for the periods asked
@@ -601,10 +618,7 @@ class Engine:
         """Groups for the words; `not_asked`: words of the other side of a comparison."""
         if want == "change":
             words = [w for w in words if w != "growth"]  # "increase", "grew": the change itself
-        # place names too ("EU ones"), but not a named thing's own name: "GIs under the China EU
-        # agreement" may mean its Chinese ones as much as its EU ones
-        things = [(a, b) for a, b, name in slots.subject_spans if name not in self.index.place_names]
-        asked = set(self.index.content(_without_spans(slots.text, things))) - not_asked
+        asked = set(self.index.content(self._asked_text(slots))) - not_asked
         candidates = self.index.candidates(
             words, want, slots.subjects, previous, asked, self.index.narrowed(slots.text)
         )
@@ -628,6 +642,12 @@ class Engine:
                     candidate.score += PERIOD_MATCH_BONUS
             candidates.sort(key=lambda c: -c.score)
         return candidates
+
+    def _asked_text(self, slots: Slots) -> str:
+        """The question without the names of things it names: place names count ("EU ones"),
+        but "GIs under the China EU agreement" may mean its Chinese ones as much as its EU ones."""
+        things = [(a, b) for a, b, name in slots.subject_spans if name not in self.index.place_names]
+        return _without_spans(slots.text, things)
 
     def _mentioned(self, place: str) -> bool:
         return self.index.mentioned_anywhere(place)

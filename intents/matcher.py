@@ -53,6 +53,8 @@ MEASURES = {"tons", "liters", "kWh", "square kilometers", "hectares"}
 MEASURE_UNIT_WORDS = unit_words(w for w, unit in QUESTION_UNITS.items() if unit in MEASURES)
 # A word denying one a figure uses: "unrecognized", "non-valid", "invalid".
 NEGATED = re.compile(r"^(?:un|non-?|in)(?=[a-z]{4})")
+# How much a question word said of a thing, but not in its figure's description, explains.
+SAID_WEIGHT = 0.5
 HOW_MANY = re.compile(r"(?<![\w-])how many(?![\w-])")
 # "how many years passed between ...": a span of time, counted in the unit asked
 HOW_MANY_SPANS = re.compile(r"\bhow many (?:more |full )?(years|months|weeks|days)\b")
@@ -246,6 +248,17 @@ class Index:
         for subject, quotes in quotes_by_subject.items():
             text = normalize(" ".join([subject, *subject_aliases.get(subject, []), *sorted(quotes)]))
             self.subject_texts[subject] = loose(text)
+        # The words said of a thing (not of a place, of which nearly everything is said): a
+        # question using them ("the solar farm where sheep graze") is about that thing. Not the
+        # words telling its figures apart ("Chinese" of its Chinese GIs, not of its EU ones).
+        figure_words: dict[str, set[str]] = defaultdict(set)
+        for group in self.groups:
+            figure_words[group.subject] |= group.words - group.own
+        self.said_words = {
+            s: frozenset(content_words(text)) - figure_words[s]
+            for s, text in self.subject_texts.items()
+            if s not in self.places
+        }
         for group in self.groups:
             group.metric_parts = metric_parts(group.metric)
         # Words of a thing's name that at most one figure's description also uses ("agreement",
@@ -629,9 +642,11 @@ class Index:
             if group.kind in ASKED_ONLY_KINDS and want not in ASKED_ONLY_KINDS[group.kind]:
                 continue  # a share or a growth rate only answers a question that asks for one
             shared = question & group.words
-            question_coverage = (
-                sum(self.weight[w] for w in shared) / question_weight if question_weight else 0.0
+            said = (question - shared) & self.said_words.get(group.subject, EMPTY)
+            explained = sum(self.weight[w] for w in shared) + SAID_WEIGHT * sum(
+                self.weight.get(w, self.unknown_weight) for w in said
             )
+            question_coverage = explained / question_weight if question_weight else 0.0
             pattern_coverage = max(
                 (
                     sum(self.weight[w] for w in set(p) & question) / sum(self.weight[w] for w in set(p))

@@ -129,6 +129,9 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
         ("GDP growth of Chian", 5.2),
         ("in the article where GI products were 931, how many patents?", 493000),
         ("how many more valid patents now than in 2024?", 531000),
+        # words said of a thing, not in its figure's description, still say which thing
+        ("How big is the solar farm in Qinghai where sheep graze between the panels?", 600),
+        ("What is the land area of the Talatan solar park in Qinghai, in square km?", 600),
         # a figure the question quotes says when: the count of the share's time, not the latest
         (
             "In the article that puts the west at 38.8 percent of China's GI products, how many GI products is that?",
@@ -751,6 +754,10 @@ CHINESE_AND_EU_GIS = {"Chinese GIs recognized and protected", "EU GIs recognized
         # the agreement's own name says EU: it does not make its GIs the EU's
         ("how many GIs in total under the China-EU agreement?", CHINESE_AND_EU_GIS),
         ("how many GIs under the china eu agreement?", CHINESE_AND_EU_GIS),
+        (
+            "Under the 2021 China-EU deal, which side got more GIs protected, and how many?",
+            CHINESE_AND_EU_GIS,
+        ),
         # no place named: Guangxi's GIs, or the main subject's GI products
         ("how many GIs?", {"geographical indications (GIs)", "recognized GI products"}),
     ],
