@@ -129,6 +129,8 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
         ("GDP growth of Chian", 5.2),
         ("in the article where GI products were 931, how many patents?", 493000),
         ("how many more valid patents now than in 2024?", 531000),
+        # "project" is no misspelt "protect"; who obtained the patents says nothing of which
+        ("How many patents did Chinese engineers obtain on the China–Laos railway project?", 30),
         # words said of a thing, not in its figure's description, still say which thing
         ("How big is the solar farm in Qinghai where sheep graze between the panels?", 600),
         ("What is the land area of the Talatan solar park in Qinghai, in square km?", 600),
