@@ -22,7 +22,15 @@ from facts.periods import find_periods, period_label
 from facts.store import ensure_database, load_facts, top_misses
 from intents.matcher import MEASURE_UNIT_WORDS, Candidate, Group, Index
 from intents.models import Answer, Context, Suggestion
-from intents.slots import UNRESOLVED, QuestionPeriod, Slots, period_matches, read_slots, wanted_kind
+from intents.slots import (
+    RELATIVE,
+    UNRESOLVED,
+    QuestionPeriod,
+    Slots,
+    period_matches,
+    read_slots,
+    wanted_kind,
+)
 from intents.text import MAX_QUESTION_CHARS, content_words, normalize
 from intents.vocabulary import Want, load_vocabulary
 
@@ -71,6 +79,15 @@ COMPARE = re.compile(
 HOW_MANY_THING = re.compile(
     r"\bhow many (?:more |new |valid )?([a-z][\w-]+)\s+(?:did|does|do|has|have|had|were|was|are|is|will|can)\b"
 )
+# A figure with a part taken out ("trademarks excluding GI trademarks"), not at the start of a
+# question, where it only sets another figure aside ("Besides patents, how many trademarks?").
+EXCLUDING = re.compile(
+    r"\b(?:excluding|exclude|except(?: for)?|other than|besides|apart from|aside from|not counting|not including)\b"
+)
+# A ranking's cut-off ("WIPO's top 100", "the top-10").
+TOP_N = re.compile(r"\btop[- ]?(\d+)\b")
+# The country as a whole, as the place gazetteer names it.
+NATION = "China"
 # A question that adds figures up ("GI products and GI trademarks combined").
 SUMMED = re.compile(r"\b(?:combined|sum|plus|together|altogether|add(?:ed)? up|in all)\b")
 # A period a change happens within ("added in 2024"), unless it is where the change starts
@@ -79,6 +96,10 @@ WITHIN = re.compile(r"(?:in|during|within|throughout)\b")
 FROM_POINT = re.compile(r"\b(?:than|since|from|compared (?:to|with)|over|vs|versus|after|against)\s*$")
 # A period that bounds a running total rather than the time it counts ("by 2024", "as of 2024").
 UP_TO = re.compile(r"(?:by|as of|as at|up to|until|till|through)\b")
+# A figure asked for each year ("trips per year", "annually", "in its first year").
+PER_YEAR = re.compile(
+    r"\b(?:per (?:year|annum|yr)|annually|annual|each year|a year|every year|yearly|first year)\b"
+)
 # A figure counted from a start ("42 million trips since its operation in December 2021").
 RUNNING_TOTAL = re.compile(r"\bsince\b")
 SINCE = re.compile(r"\bsince\b(?:\s+[\w']+){0,4}\s*$")
@@ -294,6 +315,14 @@ class Engine:
             return self._no_figure(
                 question, words, slots, f"The press releases I know give no figures on {topic}."
             )
+        left_out = EXCLUDING.search(slots.text)
+        if left_out and slots.text[: left_out.start()].strip():
+            # "trademarks excluding GI trademarks": the releases give no remainders
+            message = (
+                f'The releases give no figure with a part taken out ("{left_out.group(0)} ..."); '
+                "ask for each figure and I will give it as cited."
+            )
+            return self._no_figure(question, words, slots, message)
         named_places = [s for s in slots.subjects if s in self.index.place_names]
         unknown = [p for p in named_places if p not in self.index.subjects and not self._mentioned(p)]
         if unknown and len(unknown) == len(named_places):
@@ -352,6 +381,9 @@ class Engine:
             if not counting or not self._confident(counting):
                 return self._no_figure(question, words, slots, None, candidates)
             best = counting[0]
+        scope = self._other_scope(best, words, slots)
+        if scope:
+            return self._no_figure(question, words, slots, scope, [best], suggest_group=True)
         unexplained = [p for p in named_places if not self.index.mentions(best.group, p, named_places)]
         if unexplained:
             message = f"I have no figure for {best.group.metric} for {unexplained[0]}."
@@ -417,6 +449,23 @@ class Engine:
             )
             return self._clarify(question, [best, other], message, context)
         return self._select_period(question, best, slots, want)
+
+    def _other_scope(self, best: Candidate, words: list[str], slots: Slots) -> str | None:
+        """Why the question asks about more or less than `best` counts, if it does: China as a
+        whole ("how many Chinese invention patents?") where the figure is a region's, or
+        another ranking's cut-off ("in the WIPO top 10" of a top-100 figure)."""
+        group = best.group
+        if (
+            "chinese" in words and "chinese" not in group.words and not slots.subjects
+            and group.subject in self.index.place_names and group.subject != NATION
+            and not self.index.place_pattern(group.subject).search(slots.text)
+        ):  # fmt: skip
+            return f"I have no figure for {group.metric} for China as a whole; I have it for {group.subject}."
+        asked_tops = set(TOP_N.findall(slots.text))
+        stated_tops = set(TOP_N.findall(group.described))
+        if asked_tops and stated_tops and not asked_tops & stated_tops:
+            return f"I have no figure for the top {sorted(asked_tops)[0]}; the releases give the top {sorted(stated_tops)[0]}."
+        return None
 
     def _contrast_twins(self, best: Candidate, candidates: list[Candidate], slots: Slots) -> list[Candidate]:
         """Figures of the same thing that differ from `best` only by words of a contrast the
@@ -714,6 +763,10 @@ class Engine:
                     question, [], slots, f"I have no figure for {group.metric} ({group.subject}) counted from then.",
                     [best], suggest_group=True,
                 )  # fmt: skip
+        if PER_YEAR.search(slots.text) and all(RUNNING_TOTAL.search(f.quote) for f in facts):
+            # "passenger trips per year": the releases give a running total since 2021, no yearly figure
+            message = f"I have no yearly figure for {group.metric} ({group.subject}); only a running total."
+            return self._no_figure(question, [], slots, message, [best], suggest_group=True)
         asked = [p.value for p in slots.periods]
         between = {p.value for p in slots.periods if not _beside_release(slots.text, p)}
         if group.kind == "growth" and len(between) >= 2:
@@ -816,6 +869,21 @@ class Engine:
 
     def _change(self, question: str, best: Candidate, slots: Slots) -> Answer:
         group = best.group
+        against = re.search(r"\b(?:than|versus|vs|compared (?:to|with)|against)\b", slots.text)
+        others = [
+            name for start, end, name in slots.subject_spans
+            if against and start > against.start() and name in self.index.place_names and name != group.subject
+            and slots.text[start:end] != "national"  # "compared with 38.8% of the national total"
+        ]  # fmt: skip
+        if others and group.subject in slots.subjects:
+            # "how many more in the west than in Shaanxi?": places compared, not a change over time
+            message = f"I have no figure for {group.metric} for {others[0]}."
+            return self._no_figure(question, [], slots, message, [best], suggest_group=True)
+        relative = RELATIVE.search(slots.text)
+        if relative:
+            # "more in June 2025 than the year before": a time the releases do not pin down
+            message = f"I have no figure for {group.metric} ({group.subject}) for '{relative.group(0)}'."
+            return self._no_figure(question, [], slots, message, [best], suggest_group=True)
         by_period: dict[str, Fact] = {}
         for fact in group.facts:
             by_period.setdefault(fact.period, fact)

@@ -92,6 +92,7 @@ RELATIVE = re.compile(
     r"|\bthe year before\b|\bbefore that\b|\bafter that\b"
 )
 UNRESOLVED = "?"
+OUTSIDE = re.compile(r"\b(?:before|prior to|earlier than|after|later than|since before)\s+(?:the\s+)?$")
 YEARS_AGO = re.compile(r"(a|one|two|three|\d+) years? ago")
 YEAR_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3}
 COMPARISON_BASE = re.compile(
@@ -120,6 +121,12 @@ def question_periods(text: str, today: dt.date) -> list[QuestionPeriod]:
         )
         if month_only:
             value = f"*-{value[5:7]}"
+        outside = OUTSIDE.search(text[: period.start])
+        if outside:  # "before June 2025": some time the releases do not pin down
+            found.append(
+                QuestionPeriod(UNRESOLVED, outside.group(0) + period.text, outside.start(), period.end)
+            )
+            continue
         found.append(QuestionPeriod(value, period.text, period.start, period.end))
     taken = [(p.start, p.end) for p in found]
     for match in BARE_YEAR.finditer(text):
@@ -196,6 +203,10 @@ RATIO_PER = re.compile(
     r"\bper (?:\w+ ){0,2}(?:products?|patents?|trademarks?|gis?|enterprises?|compan(?:y|ies)|firms?|persons?|people"
     r"|residents?|inhabitants?|workers?|employees?|jobs?|provinces?|cit(?:y|ies)|regions?|countr(?:y|ies)|events?"
     r"|trips?|passengers?|capita|head|employed|staff|day|month|week|hectares?)\b"
+    # "per square kilometre", "per sheep": any per, but "per the report", "per CNIPA", "per year"
+    r"|\bper (?!(?:the|a|an|its|their|our|this|that|these|those|cent|year|annum|yr|cnipa|official|data|reports?"
+    r"|releases?|articles?|press|xinhua|figures?|sources?|government|statistics|latest|recent|annual)\b)[a-z]+"
+    r"|(?<!national )(?<!growth )\baverage\b(?! (?:growth|rate))"
     r"|\bon average\b|\beach (?:\w+ ){0,2}(?:provinces?|cit(?:y|ies)|regions?|enterprises?|compan(?:y|ies)|firms?"
     r"|countr(?:y|ies)|persons?|residents?)\b"
 )
