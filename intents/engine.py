@@ -93,6 +93,7 @@ SUMMED = re.compile(r"\b(?:combined|sum|plus|together|altogether|add(?:ed)? up|i
 # A period a change happens within ("added in 2024"), unless it is where the change starts
 # ("more than in 2024", "up from 2024").
 WITHIN = re.compile(r"(?:in|during|within|throughout)\b")
+YEAR_TO = re.compile(r"\bthe (?:year|12 months|twelve months) (?:to|up to|through|until|ending|ended)\s+$")
 FROM_POINT = re.compile(r"\b(?:than|since|from|compared (?:to|with)|over|vs|versus|after|against)\s*$")
 # A period that bounds a running total rather than the time it counts ("by 2024", "as of 2024").
 UP_TO = re.compile(r"(?:by|as of|as at|up to|until|till|through)\b")
@@ -812,6 +813,15 @@ class Engine:
             chosen_period = max(f.period for f in matching)
         elif any(f.period == slots.preferred_period for f in facts):
             chosen_period = slots.preferred_period  # type: ignore[assignment]
+        elif slots.preferred_period and group.kind in DERIVED_KINDS:
+            # "7.006 million trademarks" then "how fast did that grow?": the releases give no
+            # rate for that figure's time, only one for another time
+            known = " and ".join(period_label(p) for p in sorted({f.period for f in facts}))
+            message = (
+                f"I have no {group.metric} ({group.subject}) for {period_label(slots.preferred_period)}, "
+                f"the time of the figure before; I have it for {known}."
+            )
+            return self._no_figure(question, [], slots, message, [best], suggest_group=True)
         else:
             chosen_period = max(f.period for f in facts)
         stated = [f for f in facts if f.period == chosen_period]
@@ -896,12 +906,15 @@ class Engine:
             periods = named  # "how much did GI products grow according to the article?": its own figures
         within = [
             p for p in slots.periods
-            if len(p.value) == 4 and WITHIN.match(p.text) and not FROM_POINT.search(slots.text[: p.start])
+            if (len(p.value) == 4 and WITHIN.match(p.text) and not FROM_POINT.search(slots.text[: p.start]))
+            or YEAR_TO.search(slots.text[: p.start])
         ]  # fmt: skip
         if len(asked) == 1 and within:
             # "how many patents did the west add in 2024?": a change within the year, which two
             # figures from September 2024 and June 2025 do not give
-            message = f"I have no change in {group.metric} ({group.subject}) within {asked_label(within[0])}."
+            span = asked_label(within[0])
+            span = f"the year to {span}" if YEAR_TO.search(slots.text[: within[0].start]) else span
+            message = f"I have no change in {group.metric} ({group.subject}) within {span}."
             return self._no_figure(question, [], slots, message, [best], suggest_group=True)
         if len(asked) >= 2:
             chosen = [next((p for p in periods if period_matches(a, p)), None) for a in asked[:2]]

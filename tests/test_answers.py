@@ -234,6 +234,9 @@ def test_answers_with_the_cited_figure(engine: Engine, question: str, value: flo
         "invention patents before june 2025",
         "how many more valid invention patents in the west than in Shaanxi",
         "how many more patents in june 2025 than the year before",
+        # a place asked for, not a figure; a change within the year to a date
+        "Which western region has 211 GIs?",
+        "how many invention patents were added in the year to september 2024",
         # a running total since 2021 is no count within a year; "how many years" is no count of trips
         "how many passenger trips did the China-Laos Railway carry in 2024?",
         "How many years passed between the photovoltaic sheep concept being patented and the China-Laos Railway"
@@ -324,6 +327,11 @@ def test_says_it_has_no_such_figure_rather_than_another(engine: Engine, question
             ("What was the year-on-year growth?", 16.7),
             ("And what's the most recent figure?", 531000),
         ],
+        # no rate for the time of the count just given, only for another time
+        [
+            ("how many valid registered trademarks does the west have", 7006000),
+            ("how fast did that grow?", None),
+        ],
         # ...but a rate asked alone stays a rate, which the releases do not give for June 2025
         [
             ("what was the yoy growth of valid invention patents in the west by end of september?", 16.7),
@@ -348,6 +356,7 @@ def test_says_it_has_no_such_figure_rather_than_another(engine: Engine, question
         "count-rate-then-count-later",
         "rate-count-declined-then-count-later",
         "count-rate-then-latest-count",
+        "count-then-its-rate-not-given-then",
         "rate-alone-then-later",
     ],
 )
