@@ -15,7 +15,7 @@ from tests.conftest import TESTS
 
 TODAY = dt.date(2026, 11, 21)
 # At most 1 in 100 questions may get a wrong figure (the bar); measured: 0 on dev and
-# held-out sets 1-4 and 6-13, 2 of 183 on set 5.
+# every held-out set (1-15).
 WRONG_RATE_BAR = 0.011
 
 
@@ -469,25 +469,27 @@ def test_unknown_period_says_which_periods_exist(engine: Engine) -> None:
 
 def test_question_set_accuracy_stays_above_the_bar(engine: Engine) -> None:
     # Each bar sits about 1.5 points under the accuracy measured when it was last raised (dev
-    # 98.0%, held-out sets 97.6, 98.4, 95.7, 97.9, 95.1, 95.5, 91.7, 96.8, 97.2, 97.8, 98.7,
-    # 97.8, 93.3). Held-out sets 6-13 were first run before anyone looked at them: 88.1% right
-    # (4 wrong figures), 84.9% (2), 87.7% (4), 92.5% (3), 88.6% (2), 90.9% (3), 94.8% (4) and
-    # 92.0% (3).
+    # 98.5%, held-out sets 97.6, 98.4, 96.2, 98.4, 96.2, 96.0, 92.2, 98.2, 97.2, 98.2, 98.7,
+    # 97.8, 94.2, 93.9, 96.5). Held-out sets 6-15 were first run before anyone looked at them:
+    # 88.1% right (4 wrong figures), 84.9% (2), 87.7% (4), 92.5% (3), 88.6% (2), 90.9% (3),
+    # 94.8% (4), 92.0% (3), 92.6% (3) and 93.0% (1).
     bars = {
-        "dev": 0.965,
+        "dev": 0.97,
         "holdout": 0.96,
-        "holdout2": 0.965,
-        "holdout3": 0.94,
-        "holdout4": 0.96,
-        "holdout5": 0.935,
-        "holdout6": 0.94,
-        "holdout7": 0.90,
-        "holdout8": 0.95,
+        "holdout2": 0.97,
+        "holdout3": 0.945,
+        "holdout4": 0.97,
+        "holdout5": 0.945,
+        "holdout6": 0.945,
+        "holdout7": 0.905,
+        "holdout8": 0.965,
         "holdout9": 0.955,
-        "holdout10": 0.96,
+        "holdout10": 0.965,
         "holdout11": 0.97,
         "holdout12": 0.96,
-        "holdout13": 0.915,
+        "holdout13": 0.925,
+        "holdout14": 0.925,
+        "holdout15": 0.95,
     }
     for name, bar in ((f"{stem}.jsonl", bar) for stem, bar in bars.items()):
         report = evaluate(engine, load_cases(TESTS / "questions" / name))
