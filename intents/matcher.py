@@ -326,6 +326,8 @@ class Index:
                     members.append(spellings[0])
                     self.contrast_spellings.update((w, spellings[0]) for w in spellings[1:])
             self.contrasts.append(frozenset(members))
+        # each figure's metric words per contrast they fall in, filled as figures are scored
+        self._metric_contrasts: dict[tuple[str, str], tuple[tuple[frozenset[str], frozenset[str]], ...]] = {}
         self.known_by_letter: dict[str, list[str]] = defaultdict(list)
         self.known_by_letters: dict[str, list[str]] = defaultdict(list)
         for word in sorted(w for w in known if len(w) >= 3):
@@ -501,15 +503,21 @@ class Index:
         # "how many commercialization events?" is not the 210 million yuan signed at them
         return not (HOW_MANY.search(text) and group.kind in UNCOUNTED_KINDS)
 
-    def contradicts(self, group: Group, words: set[str]) -> bool:
+    def contradicts(self, group: Group, words: Iterable[str]) -> bool:
         """Whether the question uses a word its figure's metric excludes ("EU" against "Chinese")."""
         # "China-EU" says EU and "China-ASEAN" says ASEAN: hyphenated words count by their parts too
-        metric = set(self.contrast_parts(group.metric_parts))
-        words = set(self.contrast_parts(words))
-        for contrast in self.contrasts:
-            asked = words & contrast
-            stated = metric & contrast
-            if asked and stated and not asked & stated:
+        return self._contradicts(group, frozenset(self.contrast_parts(words)))
+
+    def _contradicts(self, group: Group, asked_parts: frozenset[str]) -> bool:
+        """`contradicts` for words already split into contrast parts (once per question)."""
+        stated_by_contrast = self._metric_contrasts.get(group.key)
+        if stated_by_contrast is None:
+            metric = frozenset(self.contrast_parts(group.metric_parts))
+            stated_by_contrast = tuple((c, metric & c) for c in self.contrasts if metric & c)
+            self._metric_contrasts[group.key] = stated_by_contrast
+        for contrast, stated in stated_by_contrast:
+            asked = asked_parts & contrast
+            if asked and not asked & stated:
                 return True
         return False
 
@@ -630,10 +638,11 @@ class Index:
         question_weight = sum(self.weight.get(w, self.unknown_weight) for w in question)
         named_things = [s for s in subjects if s not in self.place_names]
         asked_parts = {part for w in (asked or question) | narrowed for part in [w, *w.split("-")]}
+        asked_contrasts = frozenset(self.contrast_parts(asked or question))
         scored = []
         for number in numbers:
             group = self.groups[number]
-            if self.contradicts(group, asked or question):
+            if self._contradicts(group, asked_contrasts):
                 continue
             if narrowed - group.words - group.metric_parts - group.own:
                 continue  # "pending invention patents" are not the valid ones...

@@ -132,8 +132,6 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
         # "per year" of a yearly figure; "besides" that only sets another figure aside
         ("how much electricity does Talatan generate per year", 80000000),
         ("wipo top100 clusters how many west cities", 4),
-        # "project" is no misspelt "protect"; who obtained the patents says nothing of which
-        ("How many patents did Chinese engineers obtain on the China–Laos railway project?", 30),
         # words said of a thing, not in its figure's description, still say which thing
         ("How big is the solar farm in Qinghai where sheep graze between the panels?", 600),
         ("What is the land area of the Talatan solar park in Qinghai, in square km?", 600),
