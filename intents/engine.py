@@ -474,13 +474,12 @@ class Engine:
         however differently the two words weigh."""
         mine = set(self.index.contrast_parts(best.group.metric_parts))
         asked = set(self.index.contrast_parts(self.index.content(self._asked_text(slots))))
-        contrasted = set().union(*self.index.contrasts)
         twins = []
         for candidate in candidates:
             if candidate.group is best.group or candidate.group.subject != best.group.subject:
                 continue
             differ = mine ^ set(self.index.contrast_parts(candidate.group.metric_parts))
-            if differ and differ <= contrasted and not differ & asked and self._confident([candidate]):
+            if differ and differ <= self.index.contrast_words and not differ & asked and self._confident([candidate]):
                 twins.append(candidate)
         return twins
 

@@ -326,6 +326,7 @@ class Index:
                     members.append(spellings[0])
                     self.contrast_spellings.update((w, spellings[0]) for w in spellings[1:])
             self.contrasts.append(frozenset(members))
+        self.contrast_words = frozenset().union(*self.contrasts)
         # each figure's metric words per contrast they fall in, filled as figures are scored
         self._metric_contrasts: dict[tuple[str, str], tuple[tuple[frozenset[str], frozenset[str]], ...]] = {}
         self.known_by_letter: dict[str, list[str]] = defaultdict(list)
