@@ -469,9 +469,10 @@ class Engine:
         return None
 
     def _contrast_twins(self, best: Candidate, candidates: list[Candidate], slots: Slots) -> list[Candidate]:
-        """Figures of the same thing that differ from `best` only by words of a contrast the
-        question does not say: "GIs protected under the deal" may be the Chinese or the EU ones,
-        however differently the two words weigh."""
+        """Figures of the same thing that differ from `best` only by words of a contrast, each
+        with its own, that the question does not say: "GIs protected under the deal" may be the
+        Chinese or the EU ones, however differently the two words weigh ("trademarks" are not
+        "trademark applications": only one of the two has a word of that contrast)."""
         mine = set(self.index.contrast_parts(best.group.metric_parts))
         asked = set(self.index.contrast_parts(self.index.content(self._asked_text(slots))))
         twins = []
@@ -479,7 +480,12 @@ class Engine:
             if candidate.group is best.group or candidate.group.subject != best.group.subject:
                 continue
             differ = mine ^ set(self.index.contrast_parts(candidate.group.metric_parts))
-            if differ and differ <= self.index.contrast_words and not differ & asked and self._confident([candidate]):
+            touched = [c for c in self.index.contrasts if differ & c]
+            if (
+                differ and differ <= self.index.contrast_words
+                and all(mine & c and not asked & c for c in touched)
+                and self._confident([candidate])
+            ):  # fmt: skip
                 twins.append(candidate)
         return twins
 
