@@ -561,6 +561,20 @@ def test_varieties_of_a_figure_are_told_apart_once_a_release_brings_them(tmp_pat
     )
 
 
+def test_a_figure_is_not_confused_with_its_applications(tmp_path: Path) -> None:
+    # "trademarks" leave out "applications": the figure without the word, not a question back
+    answers_after_ingesting(
+        tmp_path,
+        "title: Xiamen trademarks, 2024\npublisher: Xiamen Market Supervision Bureau\ndate: 2025-01-15\n",
+        "By the end of 2024, Xiamen had 345,678 digital economy trademarks.\n"
+        "Xiamen received 56,789 digital economy trademark applications in 2024.\n",
+        [
+            ("how many digital economy trademarks did Xiamen have?", 345678),
+            ("how many digital economy trademark applications did Xiamen receive?", 56789),
+        ],
+    )
+
+
 def test_events_a_new_release_dates_are_answerable(tmp_path: Path) -> None:
     answers_after_ingesting(
         tmp_path,
