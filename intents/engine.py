@@ -74,7 +74,6 @@ COMPARE = re.compile(
     r"|surpass(?:ed|es)?|ahead of|above|below|compare[ds]?|comparison|versus|vs|gap|difference)\b"
     r"|\b(?:faster|slower|more|fewer|higher|lower|larger|bigger|greater|smaller)\b.*\bthan\b"
 )
-# A period that starts a running total ("since it opened in December 2021", "since 2021").
 # The thing a question counts ("how many patents did the railway get?").
 HOW_MANY_THING = re.compile(
     r"\bhow many (?:more |new |valid )?([a-z][\w-]+)\s+(?:did|does|do|has|have|had|were|was|are|is|will|can)\b"
@@ -103,6 +102,7 @@ PER_YEAR = re.compile(
 )
 # A figure counted from a start ("42 million trips since its operation in December 2021").
 RUNNING_TOTAL = re.compile(r"\bsince\b")
+# A period that starts a running total ("since it opened in December 2021", "since 2021").
 SINCE = re.compile(r"\bsince\b(?:\s+[\w']+){0,4}\s*$")
 # A question that speaks of growth rates.
 GROWTH_WORDS = re.compile(r"\b(?:growth|grew|grow|grows|growing|faster|slower|yoy|year[- ]on[- ]year)\b")
@@ -308,13 +308,10 @@ class Engine:
         if stranger:
             # "How many invention patents does Huawei hold?": a name the releases never mention
             return self._no_figure(question, words, slots, f"I have no figures for {stranger}.")
-        topic = next(
-            (t for t in load_vocabulary().uncovered_topics if re.search(rf"\b{re.escape(t)}\b", slots.text)),
-            None,
-        )
+        topic = self.index.uncovered_topics.search(slots.text)
         if topic:
             return self._no_figure(
-                question, words, slots, f"The press releases I know give no figures on {topic}."
+                question, words, slots, f"The press releases I know give no figures on {topic[0]}."
             )
         left_out = EXCLUDING.search(slots.text)
         if left_out and slots.text[: left_out.start()].strip():
@@ -769,10 +766,6 @@ class Engine:
                     question, [], slots, f"I have no figure for {group.metric} ({group.subject}) counted from then.",
                     [best], suggest_group=True,
                 )  # fmt: skip
-        if PER_YEAR.search(slots.text) and all(RUNNING_TOTAL.search(f.quote) for f in facts):
-            # "passenger trips per year": the releases give a running total since 2021, no yearly figure
-            message = f"I have no yearly figure for {group.metric} ({group.subject}); only a running total."
-            return self._no_figure(question, [], slots, message, [best], suggest_group=True)
         asked = [p.value for p in slots.periods]
         between = {p.value for p in slots.periods if not _beside_release(slots.text, p)}
         if group.kind == "growth" and len(between) >= 2:
@@ -807,14 +800,6 @@ class Engine:
                     want=want,
                 )
                 return declined
-            within = [p for p in slots.periods if len(p.value) == 4 and not UP_TO.match(p.text)]
-            if within and all(RUNNING_TOTAL.search(f.quote) for f in matching):
-                # "trips in 2024": not the running total since 2021 that stood at 42 million then
-                message = (
-                    f"I have no figure for {group.metric} ({group.subject}) within {asked_label(within[0])}; "
-                    "only a running total."
-                )
-                return self._no_figure(question, [], slots, message, [best], suggest_group=True)
             chosen_period = max(f.period for f in matching)
         elif any(f.period == slots.preferred_period for f in facts):
             chosen_period = slots.preferred_period  # type: ignore[assignment]
@@ -830,6 +815,19 @@ class Engine:
         else:
             chosen_period = max(f.period for f in facts)
         stated = [f for f in facts if f.period == chosen_period]
+        # "trips per year", "trips in 2024": not the running total since 2021 (42 million by then)
+        yearly = "per year" if PER_YEAR.search(slots.text) else None
+        yearly = yearly or next(
+            (
+                f"within {asked_label(p)}"
+                for p in slots.periods
+                if len(p.value) == 4 and not UP_TO.match(p.text)
+            ),
+            None,
+        )
+        if yearly and all(RUNNING_TOTAL.search(f.quote) for f in stated):
+            message = f"I have no figure for {group.metric} ({group.subject}) {yearly}; only a running total."
+            return self._no_figure(question, [], slots, message, [best], suggest_group=True)
         return self._state(question, group, stated, want, asked[0] if asked else None, best.score)
 
     def _matching(self, facts: list[Fact], slots: Slots, periods: list[QuestionPeriod]) -> list[Fact]:

@@ -39,18 +39,15 @@ TIME_WORDS = frozenset(
 )
 
 
-def unit_words(units: Iterable[str]) -> re.Pattern[str]:
-    """One regex for the question words of the given units, longest first, whole words."""
-    return re.compile(
-        r"(?<![\w-])(?:"
-        + "|".join(re.escape(w) for w in sorted(units, key=len, reverse=True))
-        + r")(?![\w-])"
-    )
+def whole_words(forms: Iterable[str]) -> re.Pattern[str]:
+    """One regex finding any of the forms as whole words, the longest first."""
+    alternatives = "|".join(map(re.escape, sorted(forms, key=len, reverse=True)))
+    return re.compile(r"(?<![\w-])(?:" + alternatives + r")(?![\w-])")
 
 
-UNIT_WORDS = unit_words(QUESTION_UNITS)
+UNIT_WORDS = whole_words(QUESTION_UNITS)
 MEASURES = {"tons", "liters", "kWh", "square kilometers", "hectares"}
-MEASURE_UNIT_WORDS = unit_words(w for w, unit in QUESTION_UNITS.items() if unit in MEASURES)
+MEASURE_UNIT_WORDS = whole_words(w for w, unit in QUESTION_UNITS.items() if unit in MEASURES)
 # A word denying one a figure uses: "unrecognized", "non-valid", "invalid".
 NEGATED = re.compile(r"^(?:un|non-?|in)(?=[a-z]{4})")
 # How much a question word said of a thing, but not in its figure's description, explains.
@@ -171,12 +168,6 @@ def sorted_letters(word: str) -> str:
     return "".join(sorted(word))
 
 
-def whole_words(forms: Iterable[str]) -> re.Pattern[str]:
-    """One regex finding any of the forms as whole words, the longest first."""
-    alternatives = "|".join(map(re.escape, sorted(forms, key=len, reverse=True)))
-    return re.compile(r"(?<![\w-])(?:" + alternatives + r")(?![\w-])")
-
-
 @dataclass
 class Candidate:
     group: Group
@@ -190,6 +181,8 @@ class Index:
 
     def __init__(self, facts: list[Fact]) -> None:
         vocabulary = load_vocabulary()
+        # "yuan to dollar exchange rate": a topic no release gives figures on, found in one pass
+        self.uncovered_topics = whole_words(t.lower() for t in vocabulary.uncovered_topics)
         by_key: dict[tuple[str, str], list[Fact]] = defaultdict(list)
         for fact in facts:
             by_key[(fact.metric, fact.subject)].append(fact)
