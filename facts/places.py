@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Literal
 
@@ -76,7 +76,8 @@ class PlaceList:
     kind: str
 
 
-def place_lists(text: str) -> list[PlaceList]:
+@lru_cache(maxsize=4096)  # a figure's sentence is read again for every question naming a place
+def place_lists(text: str) -> tuple[PlaceList, ...]:
     """Places a text names as a list: "Britain and France", "Xi'an (Shaanxi), Baotou (Inner
     Mongolia), and Urumqi (Xinjiang)" (the three cities: a province in brackets annotates its
     city). "Chengdu, Sichuan" is a city and its province, not a list of two."""
@@ -103,4 +104,4 @@ def place_lists(text: str) -> list[PlaceList]:
                 PlaceList(current[0][0], end + (bracket.end() if bracket else 0), names, kinds[names[0]])
             )
         current = []
-    return lists
+    return tuple(lists)

@@ -497,13 +497,10 @@ class Index:
         # "how many commercialization events?" is not the 210 million yuan signed at them
         return not (HOW_MANY.search(text) and group.kind in UNCOUNTED_KINDS)
 
-    def contradicts(self, group: Group, words: Iterable[str]) -> bool:
-        """Whether the question uses a word its figure's metric excludes ("EU" against "Chinese")."""
-        # "China-EU" says EU and "China-ASEAN" says ASEAN: hyphenated words count by their parts too
-        return self._contradicts(group, frozenset(self.contrast_parts(words)))
-
     def _contradicts(self, group: Group, asked_parts: frozenset[str]) -> bool:
-        """`contradicts` for words already split into contrast parts (once per question)."""
+        """Whether the question uses a word its figure's metric excludes ("EU" against
+        "Chinese"). `asked_parts`: its words split into contrast parts once per question, as
+        "China-EU" says EU and "China-ASEAN" says ASEAN."""
         stated_by_contrast = self._metric_contrasts.get(group.key)
         if stated_by_contrast is None:
             metric = frozenset(self.contrast_parts(group.metric_parts))
@@ -530,7 +527,7 @@ class Index:
         known = self.places.get(place)
         return [place, *(known.aliases if known else []), *self.subject_aliases.get(place, [])]
 
-    def mentions(self, group: Group, place: str, named: list[str] | None = None) -> bool:
+    def mentions(self, group: Group, place: str, named: list[str]) -> bool:
         """Whether a group is, or names, a place. A place its sentences name only as one of a
         list ("Britain and France", "Xi'an, Baotou and Urumqi") counts only when the question
         names the whole list: the figure is for all of them, not for one alone."""
@@ -541,8 +538,6 @@ class Index:
         pattern = self.place_pattern(place)
         if not (pattern.search(group.haystack) or pattern.search(self.subject_texts[group.subject])):
             return False
-        if named is None:
-            return True
         for fact in group.facts:
             for listed in place_lists(fact.quote):
                 if place in listed.names and not set(listed.names) <= set(named):

@@ -245,8 +245,9 @@ def read_slots(question: str, today: dt.date, subject_finder: SubjectFinder) -> 
     """Every slot of a question."""
     text = rewrite_periods(INTRODUCTION.sub("", normalize(question)))
     slots = Slots(text=text)
-    slots.periods = [p for p in question_periods(text, today) if p.value]
-    slots.latest = any(not p.value for p in question_periods(text, today)) or bool(
+    periods = question_periods(text, today)
+    slots.periods = [p for p in periods if p.value]
+    slots.latest = any(not p.value for p in periods) or bool(
         re.search(r"\b(latest|newest|most recent|current|currently|now|today|so far|to date)\b", text)
     )
     slots.want = wanted_kind(text, len(slots.periods))

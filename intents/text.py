@@ -12,17 +12,18 @@ from intents.vocabulary import load_vocabulary
 # Longer than this and the rest of a message is not read: questions in the project's sets are
 # at most 160 characters, and the cap keeps pasted documents out of the matcher.
 MAX_QUESTION_CHARS = 500
-# Control and format characters (zero-width spaces, direction marks, BOMs): never meaningful.
-INVISIBLE = re.compile(
-    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]"
-)
+# Control characters of plain ASCII text, the common case; other text is checked by category.
+ASCII_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 WORD = re.compile(r"[a-z0-9\u00c0-\u024f\u4e00-\u9fff]+(?:['’\-.][a-z0-9\u4e00-\u9fff]+)*")
 
 
 def normalize(text: str) -> str:
     """Lower case, NFKC, curly quotes and dashes made plain, control and format chars removed."""
     text = unicodedata.normalize("NFKC", text)
-    text = INVISIBLE.sub("", text)
+    if text.isascii():
+        text = ASCII_CONTROL.sub("", text)
+    else:  # zero-width spaces, direction marks, BOMs, private use: every control and format char
+        text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C" or ch in " \n\t")
     text = text.replace("’", "'").replace("‘", "'").replace("–", "-").replace("—", " - ")
     return " ".join(text.lower().split())
 

@@ -16,7 +16,7 @@ from tests.conftest import TESTS
 TODAY = dt.date(2026, 11, 21)
 # At most 1 in 100 questions may get a wrong figure (the bar); measured: 0 on dev and
 # every held-out set (1-15).
-WRONG_RATE_BAR = 0.011
+WRONG_RATE_BAR = 0.01
 
 
 @pytest.fixture(scope="module")
@@ -289,12 +289,6 @@ def test_says_it_has_no_such_figure_rather_than_another(engine: Engine, question
             ("What share of China's GI products come from the west?", 38.8),
             ("and how many products is that?", 931),
         ],
-        # "the increase" between the two figures just given is their difference
-        [
-            ("western patents in force end of september 2024", 493000),
-            ("and as of june 2025", 531000),
-            ("whats the increase", 531000),
-        ],
         # the month a date was asked in is the answer, not the period of what follows
         [
             ("What day in August was the CNIPA press conference with the western China figures?", 2025),
@@ -348,7 +342,6 @@ def test_says_it_has_no_such_figure_rather_than_another(engine: Engine, question
         "meeting-eu-asean-year",
         "deals-cities",
         "share-then-its-count",
-        "two-periods-then-increase",
         "date-in-august-then-count",
         "declined-place-then-west",
         "count-rate-then-count-later",
@@ -421,6 +414,11 @@ def test_a_quoted_figure_or_a_gap_asks_for_the_change(
             ],
             38000,
         ),
+        # "the increase" between the two figures just given is their difference
+        (
+            ["western patents in force end of september 2024", "and as of june 2025", "whats the increase"],
+            38000,
+        ),
     ],
 )
 def test_a_follow_up_asks_for_the_change_between_the_figures_given(
@@ -431,13 +429,6 @@ def test_a_follow_up_asks_for_the_change_between_the_figures_given(
         answer = engine.answer(question, context)
         context = answer.context
     assert answer.kind == "change" and answer.difference == difference, render_plain(answer)
-
-
-def test_the_increase_between_two_figures_just_given_is_their_difference(engine: Engine) -> None:
-    context = engine.answer("western patents in force end of september 2024").context
-    context = engine.answer("and as of june 2025", context).context
-    answer = engine.answer("whats the increase", context)
-    assert answer.kind == "change" and answer.difference == 38000, render_plain(answer)
 
 
 def test_latest_by_default_with_the_earlier_figure_mentioned(engine: Engine) -> None:
