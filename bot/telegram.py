@@ -90,6 +90,7 @@ from bot.messages import (
 )
 from bot.render import EXAMPLE_QUESTIONS, render_history_html, render_html, render_source_html
 from bot.settings import Settings
+from facts.models import Fact, Source
 from intents.engine import CONTEXT_TTL_SECONDS, Engine
 from intents.models import Answer, Context
 from intents.text import MAX_QUESTION_CHARS
@@ -154,10 +155,6 @@ class EngineWorker:
     async def run(self, function: Callable[..., T], *args: Any) -> T:
         """`function(*args)` on the engine thread."""
         return await asyncio.get_running_loop().run_in_executor(self._executor, function, *args)
-
-    def reload(self) -> int:
-        """Re-read the fact table (on the engine thread, via `run`)."""
-        return self.engine.reload()
 
     def close(self) -> None:
         self._executor.shutdown(wait=True)
@@ -473,10 +470,21 @@ async def about(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await send_html(update, context, about_html(stats, version("ipfacts")))
 
 
+def cited_figure(engine: Engine, fact_id: str) -> tuple[Fact | None, list[Fact], dict[str, Source]]:
+    """A figure, its other periods and their releases, read in one call on the engine thread
+    (a /reload in between could otherwise drop a release the figure cites)."""
+    fact = engine.fact(fact_id)
+    if fact is None:
+        return None, [], {}
+    periods = engine.history(fact.id)
+    cited = (engine.source(f.source_id) for f in [fact, *periods])
+    return fact, periods, {source.id: source for source in cited if source is not None}
+
+
 async def reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/reload (admins): re-read the fact table without a restart."""
     state = bot_state(context)
-    await state.worker.run(state.worker.reload)
+    await state.worker.run(state.engine.reload)
     stats = await state.worker.run(state.engine.stats)
     log.info(
         "fact table reloaded by %s: %s", update.effective_user.id if update.effective_user else "?", stats
@@ -545,13 +553,10 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         except BadRequest as error:  # "message is not modified": the same page twice
             log.debug("facts page not edited: %s", error)
         return
-    fact = await state.worker.run(state.engine.fact, parts[0]) if parts else None
+    fact, periods, by_id = await state.worker.run(cited_figure, state.engine, parts[0] if parts else "")
     if fact is None:
         await send_html(update, context, EXPIRED_BUTTON, quote=True)
         return
-    periods = await state.worker.run(state.engine.history, fact.id)
-    cited = (state.engine.source(f.source_id) for f in [fact, *periods])
-    by_id = {source.id: source for source in cited if source is not None}
     if action is Action.SOURCE:
         await send_html(update, context, render_source_html(fact, by_id[fact.source_id]), quote=True)
     elif action is Action.HISTORY:
