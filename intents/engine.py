@@ -87,6 +87,13 @@ EXCLUDING = re.compile(
 TOP_N = re.compile(r"\btop[- ]?(\d+)\b")
 # The country as a whole, as the place gazetteer names it.
 NATION = "China"
+# Two kinds counted as one figure ("GI collective and certification trademarks"): a question
+# naming one kind alone asks for a part the releases do not give.
+JOINED_PAIR = re.compile(r"\b([a-z][\w-]*) and ([a-z][\w-]*) [a-z][\w-]*s$")
+# A whole that a place's figure is a part of ("on the first China-EU GI list", "in WIPO's top 100").
+PART_OF_WHOLE = re.compile(r"\b(?:in|on) (?:the|[\w-]+'s) ")
+# A question asking for that whole ("in total", "the whole list").
+WHOLE = re.compile(r"\b(?:in total|overall|altogether|all told|in all|total|whole|entire)\b")
 # A question that adds figures up ("GI products and GI trademarks combined").
 SUMMED = re.compile(r"\b(?:combined|sum|plus|together|altogether|add(?:ed)? up|in all)\b")
 # A period a change happens within ("added in 2024"), unless it is where the change starts
@@ -459,6 +466,19 @@ class Engine:
             and not self.index.place_pattern(group.subject).search(slots.text)
         ):  # fmt: skip
             return f"I have no figure for {group.metric} for China as a whole; I have it for {group.subject}."
+        joined = JOINED_PAIR.search(normalize(group.metric))
+        if joined:
+            kinds = [set(self.index.content(kind)) & set(words) for kind in joined.groups()]
+            if bool(kinds[0]) != bool(kinds[1]):
+                named = joined.group(1) if kinds[0] else joined.group(2)
+                return f"The releases give {group.metric} only together, not {named} ones alone."
+        if (
+            WHOLE.search(slots.text) and not slots.subjects and group.kind == "count"
+            and group.subject in self.index.place_names and group.subject != NATION
+            and PART_OF_WHOLE.search(normalize(group.metric))
+        ):  # fmt: skip
+            # "how many GI products are on the first China-EU list in total?": only the west's part
+            return f"I have no total for {group.metric}; I have the figure for {group.subject} only."
         asked_tops = set(TOP_N.findall(slots.text))
         stated_tops = set(TOP_N.findall(group.described))
         if asked_tops and stated_tops and not asked_tops & stated_tops:

@@ -100,6 +100,7 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
             16.7,
         ),
         ("What number of GI collective/certification marks has the west had approved, per CNIPA?", 2399),
+        ("how many GI trademarks does western China have?", 2399),  # neither kind alone
         # who is asking is not what is asked; "high growth enterprises" asks for no growth rate
         ("IP officer here: what figure did CNIPA give for valid registered trademarks in the west?", 7006000),
         ("how many high growth enterprizes from westrn china in the pilot pool", 2361),
@@ -241,6 +242,11 @@ def test_answers_with_the_cited_figure(engine: Engine, question: str, value: flo
         " starting operation?",
         # the question gives the 38.8% itself: it is not the answer
         "When western GI products made up 38.8% of the national total, what share was that?",
+        # one kind of a figure that counts two together; the whole of a list the west is part of
+        "How many GI collective trademarks does western China have?",
+        "how many certification marks in the west?",
+        "How many GI products were on the first China-EU GI list in total?",
+        "How many cities are in WIPO's top 100 cluster ranking overall?",
     ],
 )
 def test_says_it_has_no_such_figure_rather_than_another(engine: Engine, question: str) -> None:
