@@ -10,9 +10,9 @@ Run: python benchmarks/scale.py [SIZES...]   (default: 1000 10000 100000)"""
 
 from __future__ import annotations
 
+import argparse
 import random
 import statistics
-import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
@@ -193,7 +193,11 @@ def baseline(engine: Engine, asked: list[tuple[str, float | None]]) -> list[floa
 
 
 def main() -> None:
-    sizes = [int(a) for a in sys.argv[1:]] or [1000, 10_000, 100_000]
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "sizes", nargs="*", type=int, default=[1000, 10_000, 100_000], help="fact table sizes"
+    )
+    sizes = parser.parse_args().sizes
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "facts.db"
         ensure_database(path)
