@@ -821,6 +821,18 @@ class Engine:
                 )
                 return declined
             chosen_period = max(f.period for f in matching)
+        elif slots.earlier:
+            # "and in the previous report?": the figure's period before the one in view
+            shown = slots.preferred_period if any(f.period == slots.preferred_period for f in facts) else None
+            reference = shown or max(f.period for f in facts)
+            before = [f.period for f in facts if f.period < reference]
+            if not before:
+                message = (
+                    f"I have no earlier figure for {group.metric} ({group.subject}) than "
+                    f"{period_label(reference)}."
+                )
+                return self._no_figure(question, [], slots, message, [best], suggest_group=True)
+            chosen_period = max(before)
         elif any(f.period == slots.preferred_period for f in facts):
             chosen_period = slots.preferred_period  # type: ignore[assignment]
         elif slots.preferred_period and group.kind in DERIVED_KINDS:

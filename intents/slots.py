@@ -22,6 +22,8 @@ MID_YEAR = re.compile(r"\b(?:mid|middle of)[- ]?(19[5-9]\d|20\d\d)\b")
 END_MONTH = re.compile(
     r"\bend[- ](jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(\d{4})\b"
 )
+# "September-end 2024", "Sept-end": the end of that month
+MONTH_END = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?[- ]end\b")
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,7 @@ def rewrite_periods(text: str) -> str:
     text = QUARTER.sub(lambda m: f"the {QUARTER_WORDS[m.group(1)]} quarter of {m.group(2)}", text)
     # "the end of Q3" with no year: the end of September, of whichever year has a figure then
     text = QUARTER_END.sub(lambda m: f"end of {QUARTER_LAST_MONTH[m.group(1) or m.group(2)]}", text)
+    text = MONTH_END.sub(lambda m: f"end of {m.group(1)}", text)
     return END_MONTH.sub(lambda m: f"end of {m.group(1)} {m.group(2)}", text)
 
 
@@ -72,6 +75,7 @@ class Slots:
     want: Want | None = None
     want_inherited: bool = False  # taken from the conversation, not said in this question
     latest: bool = False
+    earlier: bool = False  # "and in the previous report?": the figure before the one in view
     # the period of the figure a follow-up points back at ("how many products is that?"): used
     # when the new figure has it, else the latest
     preferred_period: str | None = None
@@ -237,21 +241,44 @@ def month_name(number: int) -> str:
     return next(name for name, value in MONTHS.items() if value == number and len(name) > 3).title()
 
 
+# The figure before the one in view, as a release gave it ("the earlier CNIPA report", "the
+# previous figure", "before that"); "the previous year" is a period (RELATIVE), not this.
+EARLIER_FIGURE = re.compile(
+    r"\b(?:earlier|previous|prior|preceding|older)\s+(?:[\w'-]+\s+){0,2}?"
+    r"(?:reports?|releases?|figures?|numbers?|data|counts?|tally|one|articles?|statistics?|reading)\b"
+    r"|\bbefore that\b|\bthe one before\b"
+)
+# "as cited in the article on western China's IP": what a release is about, not what is asked
+RELEASE_TOPIC = re.compile(
+    r"\b(?:article|report|release|piece|story|feature|briefing)s?\s+(?:on|about|covering|regarding)\s+([^,;?.!]*)"
+)
+# Quotation marks around words ("the 'photovoltaic sheep' park"), not an apostrophe in one
+# ("Xi'an", "China's"): names are found as if unquoted.
+QUOTE_MARKS = re.compile(r"\"|(?<![a-z])'|'(?![a-z])")
 # "IP officer here: ...", "journalist here, ...": who is asking, not what
 INTRODUCTION = re.compile(r"^[\w\s,'-]{0,40}?\bhere\s*[:,;.!-]+\s*")
 
 
 def read_slots(question: str, today: dt.date, subject_finder: SubjectFinder) -> Slots:
     """Every slot of a question."""
-    text = rewrite_periods(INTRODUCTION.sub("", normalize(question)))
+    text = rewrite_periods(INTRODUCTION.sub("", QUOTE_MARKS.sub("", normalize(question))))
     slots = Slots(text=text)
     periods = question_periods(text, today)
     slots.periods = [p for p in periods if p.value]
     slots.latest = any(not p.value for p in periods) or bool(
         re.search(r"\b(latest|newest|most recent|current|currently|now|today|so far|to date)\b", text)
     )
+    slots.earlier = bool(EARLIER_FIGURE.search(text))
     slots.want = wanted_kind(text, len(slots.periods))
     slots.subject_spans = subject_finder.find(text)
+    topics = [m.span(1) for m in RELEASE_TOPIC.finditer(text)]
+    asked = [s for s in slots.subject_spans if not any(a <= s[0] < b for a, b in topics)]
+    if asked and len(asked) < len(slots.subject_spans):
+        # the release's topic is no word to match either; the text keeps its length (spans)
+        slots.subject_spans = asked
+        slots.text = text = "".join(
+            " " if any(a <= i < b for a, b in topics) else c for i, c in enumerate(text)
+        )
     slots.subjects = list(dict.fromkeys(name for _, _, name in slots.subject_spans))
     slots.spans = [(p.start, p.end) for p in slots.periods]
     return slots

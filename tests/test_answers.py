@@ -101,6 +101,13 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
         ),
         ("What number of GI collective/certification marks has the west had approved, per CNIPA?", 2399),
         ("how many GI trademarks does western China have?", 2399),  # neither kind alone
+        # "September-end"; the place in what a release is about is not the place asked about
+        ("how much did western invention patents grow year on year at September-end 2024?", 16.7),
+        ("What was China's national GDP growth in 2023, as cited in the article on western China's IP?", 5.2),
+        ("How many geographical indications belong to Guangxi? number only", 211),
+        # a name in quotation marks; the park by its sheep; the railway's patents by its engineers
+        ("What's the yearly power output, in kWh, of the 'photovoltaic sheep' solar park in Qinghai?", 80e6),
+        ("Engineers on the China-Laos line: roughly how many patents did they win?", 30),
         # who is asking is not what is asked; "high growth enterprises" asks for no growth rate
         ("IP officer here: what figure did CNIPA give for valid registered trademarks in the west?", 7006000),
         ("how many high growth enterprizes from westrn china in the pilot pool", 2361),
@@ -247,6 +254,7 @@ def test_answers_with_the_cited_figure(engine: Engine, question: str, value: flo
         "how many certification marks in the west?",
         "How many GI products were on the first China-EU GI list in total?",
         "How many cities are in WIPO's top 100 cluster ranking overall?",
+        "How much did the China-Laos Railway cost to build?",  # money, not its 30 patents
     ],
 )
 def test_says_it_has_no_such_figure_rather_than_another(engine: Engine, question: str) -> None:
@@ -335,6 +343,13 @@ def test_says_it_has_no_such_figure_rather_than_another(engine: Engine, question
             ("what was the yoy growth of valid invention patents in the west by end of september?", 16.7),
             ("and as of june 2025?", None),
         ],
+        # the figure a release gave before the one in view, and then its share
+        [
+            ("What's the latest number of recognised GI products in the western region?", 978),
+            ("and what figure did the earlier CNIPA report give?", 931),
+            ("what share of the national total was that?", 38.8),
+        ],
+        [("How many GIs does Guangxi have?", 211), ("and in the previous report?", None)],
     ],
     ids=[
         "guangxi-value",
@@ -355,6 +370,8 @@ def test_says_it_has_no_such_figure_rather_than_another(engine: Engine, question
         "count-rate-then-latest-count",
         "count-then-its-rate-not-given-then",
         "rate-alone-then-later",
+        "latest-then-earlier-report-then-share",
+        "one-report-only-no-earlier",
     ],
 )
 def test_follow_ups_use_the_conversation(engine: Engine, dialogue: list[tuple[str, float | None]]) -> None:

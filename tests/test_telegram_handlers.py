@@ -350,7 +350,7 @@ async def test_inline_mode_returns_up_to_five_answers(
 ) -> None:
     await feed(app, stub.inline_query(QUESTION))
     await feed(app, stub.inline_query(""))
-    await feed(app, stub.inline_query("how many sheep are there"))
+    await feed(app, stub.inline_query("how many dragons are there"))
     found, empty, unknown = stub.sent("answerInlineQuery")
     results = found.params["results"]
     assert 1 <= len(results) <= 5
@@ -361,7 +361,7 @@ async def test_inline_mode_returns_up_to_five_answers(
     assert empty.params["results"] == [] and empty.params["button"]["start_parameter"] == "help"
     assert unknown.params["results"] == [] and "button" in unknown.params
     # typed keystroke by keystroke: a half-typed inline question is not a miss to fix
-    assert "how many sheep are there" not in dict(worker.engine.misses())
+    assert "how many dragons are there" not in dict(worker.engine.misses())
 
 
 async def test_picked_inline_results_are_not_taken_for_questions(app: Any, stub: BotApiStub) -> None:
