@@ -408,7 +408,16 @@ class Engine:
                 if c.group.subject == self.main_subject and c.score >= best.score - PLACE_MARGIN
                 and c not in rivals and self._confident([c])
             ][:1]  # fmt: skip
-        rivals += [t for t in self._contrast_twins(best, candidates, slots) if t not in rivals]
+        twins = self._contrast_twins(best, candidates, slots)
+        if twins and len(twins) == 1 and not rivals and COMPARE.search(slots.text):
+            # "which side got more GIs protected under the deal?": the two figures side by side
+            a, b = (self._fact_for(c.group, slots, slots.periods) for c in (best, twins[0]))
+            if a and b:
+                same_time = a.period == b.period and not (a.qualifier or b.qualifier)
+                compared = self._compared(question, best, twins[0], a, b, same_time)
+                if compared:
+                    return compared
+        rivals += [t for t in twins if t not in rivals]
         if rivals and previous and _refers_back(slots.text):
             # "by what percent did they grow?": the one that shares most with the figure before
             options = [best, *rivals]

@@ -737,6 +737,13 @@ def test_places_a_new_release_lists_are_counted_as_places_not_as_anything_else(t
             0.3,
             "higher by 0.3",
         ),
+        # "which side": the two figures a contrast tells apart, neither named
+        (
+            "Under the 2021 China-EU deal, which side got more GIs protected, and how many?",
+            [96, 100],
+            -4,
+            "Chinese GIs recognized and protected is higher by 4",
+        ),
         # one figure at two times
         (
             "Which is higher, the GI count in western China as of June 2025 or in 2024?",
@@ -815,10 +822,6 @@ CHINESE_AND_EU_GIS = {"Chinese GIs recognized and protected", "EU GIs recognized
         # the agreement's own name says EU: it does not make its GIs the EU's
         ("how many GIs in total under the China-EU agreement?", CHINESE_AND_EU_GIS),
         ("how many GIs under the china eu agreement?", CHINESE_AND_EU_GIS),
-        (
-            "Under the 2021 China-EU deal, which side got more GIs protected, and how many?",
-            CHINESE_AND_EU_GIS,
-        ),
         # no place named: Guangxi's GIs, or the main subject's GI products
         ("how many GIs?", {"geographical indications (GIs)", "recognized GI products"}),
     ],
