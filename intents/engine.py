@@ -750,7 +750,9 @@ class Engine:
     def _merge_context(self, words: list[str], slots: Slots, context: Context) -> tuple[list[str], list[str]]:
         """Fill what a follow-up leaves out from the conversation: the subject, the period, the
         kind of answer, and (when it names no figure of its own) the previous figure."""
-        previous = self.index.content(context.metric or "")
+        # the previous figure's words that figures are found by ("share" and "national" of "GI
+        # products share of national total" are a kind of answer and a place, not its words)
+        previous = [w for w in self.index.content(context.metric or "") if w in self.index.by_word]
         if not words:
             words = previous
         # "and the China-ASEAN one?" after the China-EU meeting names another thing by its own word

@@ -350,6 +350,12 @@ def test_says_it_has_no_such_figure_rather_than_another(engine: Engine, question
             ("what share of the national total was that?", 38.8),
         ],
         [("How many GIs does Guangxi have?", 211), ("and in the previous report?", None)],
+        # after a count and its share, another time is the count's ("share" is no word of it)
+        [
+            ("How many GI products did the west have according to the 'IP Takes Lead' article?", 931),
+            ("what percentage of the national total is that?", 38.8),
+            ("and by June 2025?", 978),
+        ],
     ],
     ids=[
         "guangxi-value",
@@ -372,6 +378,7 @@ def test_says_it_has_no_such_figure_rather_than_another(engine: Engine, question
         "rate-alone-then-later",
         "latest-then-earlier-report-then-share",
         "one-report-only-no-earlier",
+        "count-share-then-count-later",
     ],
 )
 def test_follow_ups_use_the_conversation(engine: Engine, dialogue: list[tuple[str, float | None]]) -> None:
