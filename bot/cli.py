@@ -14,9 +14,9 @@ import click
 from bot.render import number, plural, render_plain
 from facts.errors import FactsError
 from facts.models import Fact, Source
+from facts.paths import default_db_path
 from facts.store import (
     build_database,
-    default_db_path,
     ensure_database,
     load_facts,
     search_facts,

@@ -170,19 +170,18 @@ class Verdict:
 
 
 class QuestionLimiter:
-    """At most `per_minute` questions per user in any `window` seconds (a sliding log). Past
+    """At most `per_minute` questions per user in any minute (a sliding log). Past
     the limit, the first refused question of a window is told why; the rest are dropped
     silently, so the bot does not flood a user who floods it."""
 
     # Users not seen for a window are forgotten once the table holds this many: memory stays
     # bounded by the users of the last minute.
     PRUNE_FROM_USERS = 10_000
+    WINDOW_SECONDS = 60.0
 
-    def __init__(
-        self, per_minute: int, window: float = 60.0, clock: Callable[[], float] = time.monotonic
-    ) -> None:
+    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic) -> None:
         self.per_minute = per_minute
-        self.window = window
+        self.window = self.WINDOW_SECONDS
         self.clock = clock
         self._asked: dict[int, deque[float]] = {}
         self._told: dict[int, float] = {}

@@ -26,13 +26,13 @@ def touch(path: Path) -> None:
         path.touch()
 
 
-def age(path: Path, now: float | None = None) -> float | None:
+def age(path: Path) -> float | None:
     """Seconds since the last heartbeat, or None if there is none."""
     try:
         modified = path.stat().st_mtime
     except OSError:
         return None
-    return (time.time() if now is None else now) - modified
+    return time.time() - modified
 
 
 def main() -> int:

@@ -16,7 +16,7 @@ from dotenv import dotenv_values
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from facts.store import default_db_path
+from facts.paths import default_db_path
 
 ENV_PREFIX = "IPFACTS_"
 ENV_FILE = ".env"
@@ -119,10 +119,10 @@ def load_settings(**overrides: Any) -> Settings:
         raise SettingsError(f"invalid settings: {problems}") from None
 
 
-def unknown_settings(environ: dict[str, str] | None = None, env_file: str = ENV_FILE) -> list[str]:
+def unknown_settings(environ: dict[str, str] | None = None) -> list[str]:
     """IPFACTS_* names in the environment or `.env` that no setting reads (typos, usually)."""
     names = set(os.environ if environ is None else environ)
-    if Path(env_file).is_file():
-        names |= set(dotenv_values(env_file))
+    if Path(ENV_FILE).is_file():
+        names |= set(dotenv_values(ENV_FILE))
     known = {f"{ENV_PREFIX}{name.upper()}" for name in Settings.model_fields}
     return sorted(n for n in names if n.upper().startswith(ENV_PREFIX) and n.upper() not in known)

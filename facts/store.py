@@ -39,12 +39,6 @@ SOURCE_COLUMNS = [
 ]
 
 
-def default_db_path() -> Path:
-    """Where the database lives unless --db or IPFACTS_DB says otherwise (XDG data folder)."""
-    data_home = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
-    return Path(data_home) / "ipfacts" / "ipfacts.db"
-
-
 def fingerprint() -> str:
     """A hash of everything a build reads from the package: releases, metadata, curation, code."""
     digest = hashlib.sha256(f"schema {SCHEMA_VERSION}".encode())
