@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import html
 import re
+from collections.abc import Mapping
 from enum import StrEnum
 
 from telegram import (
@@ -163,13 +164,11 @@ def about_html(stats: dict[str, int], version: str) -> str:
     )
 
 
-def sources_html(sources: list[Source], facts: list[Fact]) -> str:
-    """/sources: each release with its publisher, date and how many figures it gave."""
+def sources_html(sources: list[Source], counts: Mapping[str, int]) -> str:
+    """/sources: each release with its publisher, date and how many figures it gave (`counts`
+    by source id)."""
     if not sources:
         return "No press releases are loaded yet."
-    counts: dict[str, int] = {}
-    for fact in facts:
-        counts[fact.source_id] = counts.get(fact.source_id, 0) + 1
     lines = [f"<b>{len(sources)} press releases</b>"]
     for source in sorted(sources, key=lambda s: s.published, reverse=True):
         link = f' — <a href="{html.escape(source.url, quote=True)}">link</a>' if source.url else ""

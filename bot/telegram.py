@@ -441,9 +441,10 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 async def sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/sources: the press releases, with their dates."""
     state = bot_state(context)
-    releases = await state.worker.run(state.engine.sources)
-    facts = await state.worker.run(state.engine.facts_about, None)
-    await send_html(update, context, sources_html(releases, facts))
+    releases, counts = await state.worker.run(
+        lambda: (state.engine.sources(), state.engine.facts_per_source())
+    )
+    await send_html(update, context, sources_html(releases, counts))
 
 
 async def facts(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -260,6 +260,10 @@ class Engine:
                 matches.append(fact)
         return matches
 
+    def facts_per_source(self) -> Counter[str]:
+        """How many facts each release gave, by source id."""
+        return Counter(fact.source_id for fact in self._facts.values())
+
     def stats(self) -> dict[str, int]:
         return {"facts": len(self._facts), "sources": len(self._sources), "figures": len(self.index.groups)}
 

@@ -277,8 +277,10 @@ async def test_sources_lists_every_release_with_its_date(
 ) -> None:
     await feed(app, stub.message("/sources"))
     [reply] = replies(stub)
+    facts = worker.engine.facts_about()
     for source in worker.engine.sources():
-        assert html.escape(source.title) in reply.text
+        given = sum(f.source_id == source.id for f in facts)
+        assert html.escape(source.title) in reply.text and f"({given} figures)" in reply.text
 
 
 async def test_facts_pages_through_the_figures_by_editing_the_message(app: Any, stub: BotApiStub) -> None:
