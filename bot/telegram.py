@@ -262,15 +262,15 @@ def _thread_id(update: Update) -> int | None:
 
 
 def remembered_context(chat_data: dict[str, Any] | None) -> Context | None:
-    """The chat's follow-up context, unless it has expired or no longer validates."""
+    """The chat's follow-up context, unless it no longer validates (the engine forgets it once
+    it is older than CONTEXT_TTL_SECONDS)."""
     raw = (chat_data or {}).get("context")
     if not raw:
         return None
     try:
-        context = Context.model_validate(raw)
+        return Context.model_validate(raw)
     except ValidationError:
         return None
-    return context if time.time() - context.updated <= CONTEXT_TTL_SECONDS else None
 
 
 def remember(context: ContextTypes.DEFAULT_TYPE, answer: Answer) -> None:
@@ -278,7 +278,6 @@ def remember(context: ContextTypes.DEFAULT_TYPE, answer: Answer) -> None:
     if context.chat_data is None:
         return
     context.chat_data["context"] = answer.context.model_dump(mode="json")
-    context.chat_data["seen"] = time.time()
     state = bot_state(context)
     if time.monotonic() - state.last_prune >= PRUNE_EVERY_SECONDS:
         prune_chats(context.application, state)
@@ -292,7 +291,7 @@ def prune_chats(application: Application[Any, Any, Any, Any, Any, Any], state: B
     active = state.processor.active_lanes()
     now = time.time()
     ages = {
-        chat_id: now - float((data or {}).get("seen", 0))
+        chat_id: now - float(((data or {}).get("context") or {}).get("updated", 0))
         for chat_id, data in application.chat_data.items()
         if chat_id not in active
     }

@@ -31,7 +31,6 @@ from bot.telegram import (
     remembered_context,
 )
 from facts.releases import bundled_sources
-from intents.models import Context
 from tests.botapi_stub import BOT, TOKEN, BotApiStub, Call
 
 ADMIN = 777
@@ -116,13 +115,18 @@ async def test_a_follow_up_uses_the_chats_context_and_only_that_chats(
     assert replies(stub, 2)[0].text == without_context
 
 
-async def test_context_is_kept_in_chat_data_and_forgotten_when_expired(app: Any, stub: BotApiStub) -> None:
+async def test_context_is_kept_in_chat_data_and_forgotten_when_expired(
+    app: Any, stub: BotApiStub, worker: EngineWorker
+) -> None:
+    follow_up = "and at the end of September 2024?"
     await feed(app, stub.message(QUESTION, chat_id=5))
     data = app.chat_data[5]
     assert remembered_context(data) is not None
-    stale = Context(**{**data["context"], "updated": time.time() - 31 * 60})
-    assert remembered_context({"context": stale.model_dump()}) is None
     assert remembered_context({"context": {"no such field": 1}}) is None
+    data["context"]["updated"] -= CONTEXT_TTL_SECONDS + 1
+    await feed(app, stub.message(follow_up, chat_id=5))
+    assert replies(stub, 5)[1].text == render_html(worker.engine.answer(follow_up))
+    assert "493,000" not in replies(stub, 5)[1].text  # what the follow-up gets in a live conversation
 
 
 async def test_source_and_history_buttons_show_the_sentence_and_the_other_periods(
@@ -436,8 +440,8 @@ async def test_expired_chats_and_the_oldest_beyond_the_limit_are_forgotten(
 ) -> None:
     for chat_id in (1, 2, 3):
         await feed(app, stub.message(QUESTION, chat_id=chat_id))
-    app.chat_data[1]["seen"] -= CONTEXT_TTL_SECONDS + 1
-    app.chat_data[2]["seen"] -= 10
+    app.chat_data[1]["context"]["updated"] -= CONTEXT_TTL_SECONDS + 1
+    app.chat_data[2]["context"]["updated"] -= 10
     monkeypatch.setattr(telegram_module, "MAX_CHATS_REMEMBERED", 1)
     assert prune_chats(app, app.bot_data[STATE_KEY]) == 2
     assert set(app.chat_data) == {3}
