@@ -18,7 +18,7 @@ from rapidfuzz.distance import OSA
 from facts.models import Fact
 from facts.places import load_places, place_lists
 from intents.slots import SubjectFinder
-from intents.text import WORD, canonical_text, content_words, normalize, stem, stopwords, words
+from intents.text import WORD, canonical_text, content_words, normalize, stem, stopwords, whole_words, words
 from intents.vocabulary import Want, load_intents, load_vocabulary
 
 # Unit words a question may name, and the fact unit each means.
@@ -37,12 +37,6 @@ TIME_WORDS = frozenset(
     current recent mid early late january february march april may june july august september october november
     december jan feb mar apr jun jul aug sep sept oct nov dec""".split()
 )
-
-
-def whole_words(forms: Iterable[str]) -> re.Pattern[str]:
-    """One regex finding any of the forms as whole words, the longest first."""
-    alternatives = "|".join(map(re.escape, sorted(forms, key=len, reverse=True)))
-    return re.compile(r"(?<![\w-])(?:" + alternatives + r")(?![\w-])")
 
 
 UNIT_WORDS = whole_words(QUESTION_UNITS)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from facts.periods import MONTHS, find_periods
-from intents.text import normalize
+from intents.text import normalize, whole_words
 from intents.vocabulary import Want, load_vocabulary
 
 # Order matters: the first kind whose cue appears wins ("how fast" before "how many").
@@ -168,14 +168,7 @@ def period_matches(asked: str, fact_period: str) -> bool:
 @cache
 def want_patterns() -> dict[str, re.Pattern[str]]:
     """One compiled regex of cue phrases per kind of answer."""
-    return {
-        want: re.compile(
-            r"(?<![\w-])(?:"
-            + "|".join(re.escape(c) for c in sorted(cues, key=len, reverse=True))
-            + r")(?![\w-])"
-        )
-        for want, cues in load_vocabulary().wants.items()
-    }
+    return {want: whole_words(cues) for want, cues in load_vocabulary().wants.items()}
 
 
 def wanted_kind(text: str, period_count: int = 0) -> Want | None:
@@ -291,10 +284,7 @@ class SubjectFinder:
     def __init__(self, names: dict[str, str]) -> None:
         # names: lower-case alias -> subject name
         self.names = names
-        alternatives = sorted(names, key=len, reverse=True)
-        self.pattern = re.compile(
-            r"(?<![\w-])(?:" + "|".join(re.escape(a) for a in alternatives) + r")(?![\w-])"
-        )
+        self.pattern = whole_words(names)
         self.single_words = [a for a in names if " " not in a and len(a) >= 5]
 
     def find(self, text: str) -> list[tuple[int, int, str]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import cache, lru_cache
 
 from intents.vocabulary import load_vocabulary
@@ -15,6 +16,13 @@ MAX_QUESTION_CHARS = 500
 # Control characters of plain ASCII text, the common case; other text is checked by category.
 ASCII_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 WORD = re.compile(r"[a-z0-9\u00c0-\u024f\u4e00-\u9fff]+(?:['’\-.][a-z0-9\u4e00-\u9fff]+)*")
+
+
+def whole_words(forms: Iterable[str]) -> re.Pattern[str]:
+    """One regex finding any of the forms as whole words, the longest first (so "western China"
+    wins over "China")."""
+    alternatives = "|".join(map(re.escape, sorted(forms, key=len, reverse=True)))
+    return re.compile(r"(?<![\w-])(?:" + alternatives + r")(?![\w-])")
 
 
 def normalize(text: str) -> str:
