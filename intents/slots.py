@@ -6,7 +6,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 from facts.periods import MONTHS, find_periods
@@ -136,7 +136,17 @@ def question_periods(text: str, today: dt.date) -> list[QuestionPeriod]:
     for match in BARE_YEAR.finditer(text):
         if not any(a <= match.start() < b for a, b in taken):
             found.append(QuestionPeriod(match.group(1), match.group(1), match.start(), match.end()))
+    months = [p for p in found if p.value.startswith("*-")]
+    years = [p for p in found if re.fullmatch(r"\d{4}", p.value)]
+    if len(months) == 1 == len(years) and len(found) == 2 and not TWO_TIMES.search(text):
+        # "in 2024, by what percent ... (the end-September figure)?": one time, told in two places
+        month, year = months[0], years[0]
+        found = [replace(month, value=f"{year.value}{month.value[1:]}")]
     return sorted(found, key=lambda p: p.start)
+
+
+# Words setting two times apart ("September versus 2023"), which are not one time told twice.
+TWO_TIMES = re.compile(r"\b(?:than|compared|versus|vs|from|between|since|to|and|or)\b")
 
 
 # The month a half or a run of quarters ends in: a figure "as of June 2025" answers "the

@@ -108,6 +108,17 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
         # a name in quotation marks; the park by its sheep; the railway's patents by its engineers
         ("What's the yearly power output, in kWh, of the 'photovoltaic sheep' solar park in Qinghai?", 80e6),
         ("Engineers on the China-Laos line: roughly how many patents did they win?", 30),
+        # a month and its year told apart; "agree", "take in", "enter service" as the releases say it
+        (
+            "In 2024, by what percent did registered trademarks in the west grow (the end-September figure)?",
+            10.5,
+        ),
+        ("How many European geographical indications did China agree to protect in the 2021 deal?", 96),
+        (
+            "How many litres of Helan Mountain wine have European markets like the UK and France taken in?",
+            228000,
+        ),
+        ("In which year did the China–Laos Railway enter service?", 2021),
         # who is asking is not what is asked; "high growth enterprises" asks for no growth rate
         ("IP officer here: what figure did CNIPA give for valid registered trademarks in the west?", 7006000),
         ("how many high growth enterprizes from westrn china in the pilot pool", 2361),
