@@ -20,7 +20,7 @@ from facts.models import Fact, Source
 from facts.numbers import find_figures
 from facts.periods import find_periods, period_label
 from facts.store import ensure_database, load_facts, top_misses
-from intents.matcher import MEASURE_UNIT_WORDS, Candidate, Group, Index
+from intents.matcher import MEASURE_UNIT_WORDS, UNIT_WORDS, Candidate, Group, Index
 from intents.models import Answer, Context, Suggestion
 from intents.slots import (
     RELATIVE,
@@ -74,10 +74,17 @@ COMPARE = re.compile(
     r"|surpass(?:ed|es)?|ahead of|above|below|compare[ds]?|comparison|versus|vs|gap|difference)\b"
     r"|\b(?:faster|slower|more|fewer|higher|lower|larger|bigger|greater|smaller)\b.*\bthan\b"
 )
-# The thing a question counts ("how many patents did the railway get?").
+# The words a question counts ("how many patents did the railway get?", "how many bottles of
+# wine were exported?"), up to the verb...
+COUNTING_VERB = r"(?:did|does|do|has|have|had|were|was|are|is|will|can|could)\b"
 HOW_MANY_THING = re.compile(
-    r"\bhow many (?:more |new |valid )?([a-z][\w-]+)\s+(?:did|does|do|has|have|had|were|was|are|is|will|can)\b"
+    rf"\bhow many (?!{COUNTING_VERB})((?:[a-z][\w'-]*\s+){{1,6}}?)"
+    rf"(?:{COUNTING_VERB}|[a-z]{{3,}}ed\b|built|made|got|won|took|grew|rose|sold|bought)"
 )
+# ...whose noun comes before a preposition ("cities in the world"), else last ("valid patents").
+COUNTED_CUT = frozenset({"of", "in", "on", "at", "from", "for", "with", "by", "under", "across"})
+# Words counting anything people do (jobs, trips, residents): no one figure's own word.
+GENERIC_COUNTED = frozenset({"people", "ppl", "person", "individual", "time"})
 # A figure with a part taken out ("trademarks excluding GI trademarks"), not at the start of a
 # question, where it only sets another figure aside ("Besides patents, how many trademarks?").
 EXCLUDING = re.compile(
@@ -381,12 +388,12 @@ class Engine:
                 return self._declined_for_place(question, words, slots, None, candidates or None)
             return self._no_figure(question, words, slots, None, candidates or None)
         best = self._prefer_main_subject(candidates, slots)
-        counted = HOW_MANY_THING.search(slots.text)
-        thing = self.index.content(counted.group(1)) if counted else []
-        if thing and thing[0] in self.index.by_word and thing[0] not in best.group.words:
+        thing = self._counted_thing(slots.text)
+        if thing and thing not in _counts(best.group):
             # "with 42 million passenger trips, how many patents did it get?": the thing counted
-            # is the figure asked for, the other one only says which
-            counting = [c for c in candidates if thing[0] in c.group.words]
+            # is the figure asked for, the other one only says which; "how many bridges were
+            # built?" counts a thing no figure counts (the railway's patents are no bridges)
+            counting = [c for c in candidates if thing in _counts(c.group)]
             if not counting or not self._confident(counting):
                 return self._no_figure(question, words, slots, None, candidates)
             best = counting[0]
@@ -467,6 +474,24 @@ class Engine:
             )
             return self._clarify(question, [best, other], message, context)
         return self._select_period(question, best, slots, want)
+
+    def _counted_thing(self, text: str) -> str | None:
+        """The content word of what a "how many" question counts, if it says."""
+        counted = HOW_MANY_THING.search(text)
+        if not counted:
+            return None
+        phrase = counted.group(1).split()
+        if phrase[0] == "of":  # "how many of the west's patents are ...": the last word
+            phrase = phrase[1:]
+        cut = next((i for i, w in enumerate(phrase) if w in COUNTED_CUT and i > 0), len(phrase))
+        if UNIT_WORDS.search(" ".join(phrase[:cut])):
+            return None  # "how many square km": a unit, which Index.unit_fits checks
+        named = self.index.content(" ".join(phrase[:cut]))  # "geographical indications" is "gi"
+        known = [w for w in named if w in self.index.by_word]
+        if named and not known and named[-1] not in GENERIC_COUNTED:
+            return named[-1]  # "how many bridges": a thing no figure knows
+        # "GI items": the last word figures know; "people" may be counted by any figure of persons
+        return known[-1] if known else None
 
     def _other_scope(self, best: Candidate, words: list[str], slots: Slots) -> str | None:
         """Why the question asks about more or less than `best` counts, if it does: China as a
@@ -1212,6 +1237,14 @@ class Engine:
                 db.close()
         except sqlite3.Error:
             pass  # a busy or read-only database must not cost the user their answer
+
+
+def _counts(group: Group) -> set[str]:
+    """The words naming what a figure counts: its metric's, and the first and last of each way
+    it is described ("GI products", not "engineers" in "patents engineers obtained")."""
+    return set(group.metric_parts) | {
+        w for pattern in group.patterns if pattern for w in (pattern[0], pattern[-1])
+    }
 
 
 def _is_smalltalk(text: str) -> bool:
