@@ -112,8 +112,11 @@ FROM_POINT = re.compile(r"\b(?:than|since|from|compared (?:to|with)|over|vs|vers
 UP_TO = re.compile(r"(?:by|as of|as at|up to|until|till|through)\b")
 # A figure asked for each year ("trips per year", "annually", "in its first year").
 PER_YEAR = re.compile(
-    r"\b(?:per (?:year|annum|yr)|annually|annual|each year|a year|every year|yearly|first year)\b"
+    r"\b(?:per (?:year|annum|yr|month)|annually|annual|each (?:year|month)|a (?:year|month)|every (?:year|month)"
+    r"|yearly|monthly|first year)\b"
 )
+# A year, a half or quarters: a span a change can fall within ("added in the first half of 2025").
+SPAN = re.compile(r"\d{4}(?:-H[12]|-Q[1-4](?:-Q[1-4])?)?")
 # A figure counted from a start ("42 million trips since its operation in December 2021").
 RUNNING_TOTAL = re.compile(r"\bsince\b")
 # A period that starts a running total ("since it opened in December 2021", "since 2021").
@@ -888,7 +891,14 @@ class Engine:
             chosen_period = max(f.period for f in facts)
         stated = [f for f in facts if f.period == chosen_period]
         # "trips per year", "trips in 2024": not the running total since 2021 (42 million by then)
-        yearly = "per year" if PER_YEAR.search(slots.text) else None
+        per = PER_YEAR.search(slots.text)
+        if per and group.kind == "count" and not PER_YEAR.search(normalize(group.metric)):
+            # "how many trademarks does the west register annually?": the releases give a total
+            # to a date, never one for each year or month
+            each = "each month" if "month" in per.group(0) else "each year"
+            message = f"I have no figure for {group.metric} ({group.subject}) {each}; only a total to a date."
+            return self._no_figure(question, [], slots, message, [best], suggest_group=True)
+        yearly = "per year" if per else None
         yearly = yearly or next(
             (
                 f"within {asked_label(p)}"
@@ -969,6 +979,12 @@ class Engine:
             # "more in June 2025 than the year before": a time the releases do not pin down
             message = f"I have no figure for {group.metric} ({group.subject}) for '{relative.group(0)}'."
             return self._no_figure(question, [], slots, message, [best], suggest_group=True)
+        if slots.since and not any(
+            period_matches(start, f.period) for start in slots.since for f in group.facts
+        ):
+            # "how many patents has the west gained since 2023?": no figure then to count from
+            message = f"I have no figure for {group.metric} ({group.subject}) then to count a change from."
+            return self._no_figure(question, [], slots, message, [best], suggest_group=True)
         by_period: dict[str, Fact] = {}
         for fact in group.facts:
             by_period.setdefault(fact.period, fact)
@@ -981,7 +997,7 @@ class Engine:
             periods = named  # "how much did GI products grow according to the article?": its own figures
         within = [
             p for p in slots.periods
-            if (len(p.value) == 4 and WITHIN.match(p.text) and not FROM_POINT.search(slots.text[: p.start]))
+            if (SPAN.fullmatch(p.value) and WITHIN.match(p.text) and not FROM_POINT.search(slots.text[: p.start]))
             or YEAR_TO.search(slots.text[: p.start])
         ]  # fmt: skip
         if len(asked) == 1 and within:
@@ -1242,9 +1258,11 @@ class Engine:
 def _counts(group: Group) -> set[str]:
     """The words naming what a figure counts: its metric's, and the first and last of each way
     it is described ("GI products", not "engineers" in "patents engineers obtained")."""
-    return set(group.metric_parts) | {
+    named = set(group.metric_parts) | {
         w for pattern in group.patterns if pattern for w in (pattern[0], pattern[-1])
     }
+    # each in its canonical form too, as a question's words are ("sessions" is "edition")
+    return named | {canonical for word in named for canonical in content_words(word)}
 
 
 def _is_smalltalk(text: str) -> bool:

@@ -236,7 +236,7 @@ GROWTH_WORD = re.compile(
 )
 STRONG_CHANGE = re.compile(
     r"\b(how many more|how much more|difference|gap|change (?:from|between|since)|(?<!year-on-year )(?<!year on year )(?<!yoy )(?<!percentage )change in|added|additional|net (?:gain|increase)"
-    r"|minus|subtract(?:ed|ing)?|add|adds)\b"
+    r"|minus|subtract(?:ed|ing)?|add|adds|(?<!high )gain(?:ed|s)?(?! (?:recognition|protection|approval|status|entry|access|a|an|the)\b))\b"
 )
 
 

@@ -284,6 +284,13 @@ def test_answers_with_the_cited_figure(engine: Engine, question: str, value: flo
         "How many women are employed by Guangxi's GIs?",
         "How many engineers built the China-Laos railway?",
         "How many patents and trademarks were obtained during construction of the China-Laos railway?",
+        # a stock is no flow: nothing per year or month, no gain within a half year or since
+        # a time the releases have no figure for
+        "How many trademarks does the west register annually?",
+        "How many people has the China-Laos railway carried each month?",
+        "How many valid invention patents did the west gain in the first half of 2025?",
+        "How many GI products did western China add in the first half of 2025?",
+        "How many valid invention patents has western China gained since 2023?",
     ],
 )
 def test_says_it_has_no_such_figure_rather_than_another(engine: Engine, question: str) -> None:
