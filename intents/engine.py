@@ -102,7 +102,7 @@ PART_OF_WHOLE = re.compile(r"\b(?:in|on) (?:the|[\w-]+'s) ")
 # A question asking for that whole ("in total", "the whole list").
 WHOLE = re.compile(r"\b(?:in total|overall|altogether|all told|in all|total|whole|entire)\b")
 # A question that adds figures up ("GI products and GI trademarks combined").
-SUMMED = re.compile(r"\b(?:combined|sum|plus|together|altogether|add(?:ed)? up|in all)\b")
+SUMMED = re.compile(r"\b(?:combined|sum|plus|together|altogether|add(?:ed)? up|in all|in total)\b")
 # A period a change happens within ("added in 2024"), unless it is where the change starts
 # ("more than in 2024", "up from 2024").
 WITHIN = re.compile(r"(?:in|during|within|throughout)\b")
