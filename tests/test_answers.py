@@ -123,7 +123,7 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
         ("How many people does Guangxi's GI sector employ?", 5e6),
         ("How many square km does the solar farm in the Talatan Gobi cover?", 600),
         (
-            "For how many years running has Shaanxi hosted the Belt and Road IP forum at the Silk Road Expo?",
+            "For how many years in a row has Shaanxi hosted the Belt and Road IP forum at the Silk Road Expo?",
             4,
         ),
         (
@@ -291,6 +291,11 @@ def test_answers_with_the_cited_figure(engine: Engine, question: str, value: flo
         "How many valid invention patents did the west gain in the first half of 2025?",
         "How many GI products did western China add in the first half of 2025?",
         "How many valid invention patents has western China gained since 2023?",
+        # a part (exported, high-tech), another stage (construction, not operation), a sum
+        "How many GI products does western China export?",
+        "How many high-tech enterprises are there in western China?",
+        "When did construction of the China-Laos Railway start?",
+        "In total, how many GI products and GI trademarks does the west hold?",
     ],
 )
 def test_says_it_has_no_such_figure_rather_than_another(engine: Engine, question: str) -> None:
