@@ -352,7 +352,7 @@ class Engine:
             if compared:
                 return compared
         candidates = self._candidates(words, want, slots, previous)
-        if slots.want_inherited and not self._confident(candidates):
+        if slots.want_inherited and want not in DERIVED_KINDS and not self._confident(candidates):
             # "output value?" then "and jobs?": the new figure need not be an amount too
             want = slots.want = wanted_kind(slots.text, len(slots.periods))
             candidates = self._candidates(words, want, slots, previous)
@@ -381,6 +381,13 @@ class Engine:
             change = self._candidates(change_words, "change", slots, previous)
             if self._confident(change) and len({f.period for f in change[0].group.facts}) > 1:
                 want, candidates = "change", change
+        if (
+            previous and words == previous and slots.want_inherited
+            and context and context.subject not in slots.subjects
+        ):  # fmt: skip
+            # "and from western China?" after the Chinese GIs of the China-EU deal: the same
+            # figure there, not another one sharing some of its words (the west's GI products)
+            candidates = [c for c in candidates if self.index.carries(c.group, previous)]
         if not candidates or not self._confident(candidates):
             strangers = [p for p in named_places if p not in self.index.subjects]
             if strangers:
@@ -403,6 +410,18 @@ class Engine:
         scope = self._other_scope(best, words, slots)
         if scope:
             return self._no_figure(question, words, slots, scope, [best], suggest_group=True)
+        if (
+            previous and context and context.subject and context.subject in self.index.place_names
+            and best.group.subject not in (context.subject, *slots.subjects)
+        ):  # fmt: skip
+            # "How many GIs does Guangxi have?", then "and how many are on the China-EU list?":
+            # the conversation is about Guangxi; the west's 36 are not Guangxi's
+            message = f"I have no figure for {best.group.metric} for {context.subject}."
+            return self._no_figure(question, words, slots, message, [best], suggest_group=True)
+        if previous and words == previous and SUMMED.search(slots.text):
+            # "and both together?": the releases give each figure, never their sum
+            message = "ipfacts gives each figure as cited; it does not add them up."
+            return self._no_figure(question, words, slots, message, [best], suggest_group=True)
         unexplained = [p for p in named_places if not self.index.mentions(best.group, p, named_places)]
         if unexplained:
             message = f"I have no figure for {best.group.metric} for {unexplained[0]}."
@@ -821,6 +840,10 @@ class Engine:
                     question, [], slots, f"'{title}' gives no figure for {group.metric} ({group.subject}).",
                     [best], suggest_group=True,
                 )  # fmt: skip
+        if slots.since_start and not any(RUNNING_TOTAL.search(f.quote) for f in facts):
+            # "and since it opened?" after the railway's patents: they are no running total
+            message = f"I have no figure for {group.metric} ({group.subject}) counted since it started."
+            return self._no_figure(question, [], slots, message, [best], suggest_group=True)
         if slots.since:
             # a running total counted from the start the question names, as its sentence says
             facts = [f for f in facts if self._counted_since(f, slots.since)]

@@ -516,6 +516,18 @@ class Index:
         """Whether a group's words include every weighty word given (light words may be missing)."""
         return all(w in group.words or self.weight.get(w, self.unknown_weight) < LIGHT_WEIGHT for w in words)
 
+    def carries(self, group: Group, words: list[str]) -> bool:
+        """Whether a group can be the figure `words` describe, for another place: each word of
+        a contrast in them is its word too, or another member of that contrast is ("comprehensive"
+        output value for "direct"); the west's GI products are no "Chinese GIs" of a deal."""
+        for word in words:
+            word = self.contrast_spellings.get(word, word)
+            if word not in self.contrast_words or word in group.words:
+                continue
+            if not any(word in contrast and (contrast - {word}) & group.words for contrast in self.contrasts):
+                return False
+        return True
+
     def place_forms(self, place: str) -> list[str]:
         """Every written form of a gazetteer place, with the vocabulary's words for it."""
         known = self.places.get(place)

@@ -84,6 +84,7 @@ class Slots:
     unplaced: list[float] = field(default_factory=list)
     source_id: str | None = None  # the release a question names by its title
     since: list[str] = field(default_factory=list)  # where a running total starts ("since December 2021")
+    since_start: bool = False  # "since it opened": a running total from the thing's start
     spans: list[tuple[int, int]] = field(default_factory=list)  # text of the periods
     subject_spans: list[tuple[int, int, str]] = field(default_factory=list)
 
@@ -251,6 +252,12 @@ EARLIER_FIGURE = re.compile(
     r"(?:reports?|releases?|figures?|numbers?|data|counts?|tally|one|articles?|statistics?|reading)\b"
     r"|\bbefore that\b|\bthe one before\b"
 )
+# A running total from a thing's start, with no date ("since it opened", "since its launch").
+SINCE_START = re.compile(
+    r"\bsince (?:it|its|they|their|the [\w-]+) ?(?:opened|opening|open|started|start|began|launch(?:ed)?"
+    r"|debut|inauguration|operation|operations|went into service|entered service)\b"
+    r"(?![^?.,;]*\b(?:19|20)\d\d\b)"  # "since it opened in December 2021" names its start
+)
 # "as cited in the article on western China's IP": what a release is about, not what is asked
 RELEASE_TOPIC = re.compile(
     r"\b(?:article|report|release|piece|story|feature|briefing)s?\s+(?:on|about|covering|regarding)\s+([^,;?.!]*)"
@@ -265,7 +272,10 @@ INTRODUCTION = re.compile(r"^[\w\s,'-]{0,40}?\bhere\s*[:,;.!-]+\s*")
 def read_slots(question: str, today: dt.date, subject_finder: SubjectFinder) -> Slots:
     """Every slot of a question."""
     text = rewrite_periods(INTRODUCTION.sub("", QUOTE_MARKS.sub("", normalize(question))))
-    slots = Slots(text=text)
+    since_start = SINCE_START.search(text)
+    if since_start:  # a time, not words of a figure ("opened" is no "start" asked about)
+        text = text[: since_start.start()] + " " * len(since_start.group(0)) + text[since_start.end() :]
+    slots = Slots(text=text, since_start=bool(since_start))
     periods = question_periods(text, today)
     slots.periods = [p for p in periods if p.value]
     slots.latest = any(not p.value for p in periods) or bool(

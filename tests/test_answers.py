@@ -397,6 +397,37 @@ def test_says_it_has_no_such_figure_rather_than_another(engine: Engine, question
             ("what percentage of the national total is that?", 38.8),
             ("and by June 2025?", 978),
         ],
+        # found by a helper hunting wrong figures: a follow-up switching place gets the same
+        # figure there, a conversation about a place gets no other place's, a sum is not given
+        [
+            ("How many Chinese GIs are protected under the China-EU deal?", 100),
+            ("And from western China?", None),
+            ("And in total?", None),
+        ],
+        [("How many GIs does Guangxi have?", 211), ("And how many are on the China-EU list?", None)],
+        [
+            ("How many GI products does Guangxi have?", 211),
+            ("And what share of the national total is that?", None),
+        ],
+        [
+            ("What share of national GI products does western China have?", 38.8),
+            ("And for GI trademarks?", None),
+        ],
+        [
+            ("How fast did registered trademarks grow in the west at the end of September 2024?", 10.5),
+            ("And the trademark count then?", None),
+        ],
+        [("How many patents did the railway get during construction?", 30), ("And since it opened?", None)],
+        [
+            ("How many valid trademarks does western China have?", 7006000),
+            ("And GI trademarks?", 2399),
+            ("And both together?", None),
+        ],
+        # another member of the figure's contrast is the same figure there, labelled as such
+        [
+            ("What's the direct output value of western China's GI products?", 429.8e9),
+            ("and Guangxi's?", 200e9),
+        ],
     ],
     ids=[
         "guangxi-value",
@@ -420,6 +451,14 @@ def test_says_it_has_no_such_figure_rather_than_another(engine: Engine, question
         "latest-then-earlier-report-then-share",
         "one-report-only-no-earlier",
         "count-share-then-count-later",
+        "deal-gis-then-west-then-total",
+        "guangxi-then-west-list",
+        "guangxi-then-west-share",
+        "share-then-count-declined",
+        "rate-then-count-asked",
+        "patents-then-since-opened",
+        "two-counts-then-sum",
+        "direct-then-comprehensive-elsewhere",
     ],
 )
 def test_follow_ups_use_the_conversation(engine: Engine, dialogue: list[tuple[str, float | None]]) -> None:
