@@ -138,6 +138,9 @@ SIDES_SPLIT = re.compile(
 # A figure a question quotes ("from the 493,000 figure", "at 38.8 percent") tells when, not what:
 # only figures written as statistics (thousands, decimals, percent, five digits), not "top 100" or a year.
 QUOTED_STATISTIC = re.compile(r"\d,\d{3}|\d\.\d|percent|%|\d{5}")
+# ...or any figure of theirs named as a known number of things ("of the 978 GI products").
+THE_FIGURE = re.compile(r"\b(?:the|those|these)\s+$", re.IGNORECASE)
+SPAN_OF_TIME = re.compile(r"\s*(?:months?|years?|days?|weeks?|quarters?)\b", re.IGNORECASE)
 # Kinds whose figure is a rate or share of a count.
 DERIVED_KINDS = frozenset({"growth", "share"})
 # Kinds whose figure is a date: their period is the figure itself.
@@ -723,7 +726,15 @@ class Engine:
             written = question[figure.start : figure.unit_end]
             start_of = re.search(r"\bfrom\s+(?:the\s+)?$", question[: figure.start])
             in_clause = SOURCE_CLAUSE.search(question[: figure.start])
-            if figure.kind == "year" or not (QUOTED_STATISTIC.search(written) or start_of or in_clause):
+            # "the output value of the 978 GI products": a figure of the releases, said to say which
+            named = (
+                figure.value in self._period_of_value
+                and THE_FIGURE.search(question[: figure.start])
+                and not SPAN_OF_TIME.match(question[figure.unit_end :])  # "in the 12 months to ..."
+            )
+            if figure.kind == "year" or not (
+                QUOTED_STATISTIC.search(written) or start_of or in_clause or named
+            ):
                 continue  # "went from 931 to", "the one where GI products were 931": quoted too
             known = self._period_of_value.get(figure.value)
             if figure.value in self._period_of_value and (start_of or not known):

@@ -296,6 +296,10 @@ def test_answers_with_the_cited_figure(engine: Engine, question: str, value: flo
         "How many high-tech enterprises are there in western China?",
         "When did construction of the China-Laos Railway start?",
         "In total, how many GI products and GI trademarks does the west hold?",
+        # a figure of the releases said to tell which things: not this figure's
+        "What is the output value of the 978 GI products in western China?",
+        "How many GI products are from western China out of the 100 Chinese GIs in the agreement?",
+        "Of the 42 million passenger trips, how many were international?",
     ],
 )
 def test_says_it_has_no_such_figure_rather_than_another(engine: Engine, question: str) -> None:
