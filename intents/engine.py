@@ -354,6 +354,11 @@ class Engine:
             compared = self._compare(question, slots, words)
             if compared:
                 return compared
+            if len(slots.subjects) >= 2 and self._sides(slots, words) and not slots.periods:
+                # "did the west's patents grow faster than the national average?": two sides
+                # named, one of which the releases give no figure for; not the other one alone
+                message = "I have no figure for one side of that comparison, so I cannot compare them."
+                return self._no_figure(question, words, slots, message)
         candidates = self._candidates(words, want, slots, previous)
         if slots.want_inherited and want not in DERIVED_KINDS and not self._confident(candidates):
             # "output value?" then "and jobs?": the new figure need not be an amount too
