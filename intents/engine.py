@@ -82,7 +82,11 @@ HOW_MANY_THING = re.compile(
     rf"(?:{COUNTING_VERB}|[a-z]{{3,}}ed\b|built|made|got|won|took|grew|rose|sold|bought)"
 )
 # ...whose noun comes before a preposition ("cities in the world"), else last ("valid patents").
-COUNTED_CUT = frozenset({"of", "in", "on", "at", "from", "for", "with", "by", "under", "across"})
+COUNTED_CUT = frozenset(
+    {"of", "in", "on", "at", "from", "for", "with", "by", "under", "across", "along", "among", "between"}
+    | {"within", "into", "over", "about", "around", "near", "to", "per", "during", "since", "through"}
+    | {"the", "a", "an", "its", "their", "this", "that", "these", "those"}  # "trips the railway has"
+)
 # Words counting anything people do (jobs, trips, residents): no one figure's own word.
 GENERIC_COUNTED = frozenset({"people", "ppl", "person", "individual", "time"})
 # A figure with a part taken out ("trademarks excluding GI trademarks"), not at the start of a

@@ -121,6 +121,11 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
         ("In which year did the China–Laos Railway enter service?", 2021),
         # what is counted, said many ways
         ("How many people does Guangxi's GI sector employ?", 5e6),
+        ("Tell me how many passenger trips the China-Laos Railway has handled so far.", 42e6),
+        (
+            "With how many provinces along the Yellow River Basin has Shaanxi set up IP cooperation mechanisms?",
+            9,
+        ),
         ("How many square km does the solar farm in the Talatan Gobi cover?", 600),
         (
             "For how many years in a row has Shaanxi hosted the Belt and Road IP forum at the Silk Road Expo?",
