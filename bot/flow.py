@@ -181,7 +181,6 @@ class QuestionLimiter:
 
     def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic) -> None:
         self.per_minute = per_minute
-        self.window = self.WINDOW_SECONDS
         self.clock = clock
         self._asked: dict[int, deque[float]] = {}
         self._told: dict[int, float] = {}
@@ -191,7 +190,7 @@ class QuestionLimiter:
         """Count a question from `user_id` if allowed."""
         now = self.clock()
         asked = self._asked.setdefault(user_id, deque(maxlen=self.per_minute))
-        while asked and now - asked[0] >= self.window:
+        while asked and now - asked[0] >= self.WINDOW_SECONDS:
             asked.popleft()
         if len(asked) < self.per_minute:
             asked.append(now)
@@ -200,12 +199,12 @@ class QuestionLimiter:
                 self._prune(now)
             return Verdict(True)
         self.refused += 1
-        retry_after = self.window - (now - asked[0])
+        retry_after = self.WINDOW_SECONDS - (now - asked[0])
         notify = user_id not in self._told
         self._told[user_id] = now
         return Verdict(False, retry_after, notify)
 
     def _prune(self, now: float) -> None:
-        for user_id in [u for u, a in self._asked.items() if not a or now - a[-1] >= self.window]:
+        for user_id in [u for u, a in self._asked.items() if not a or now - a[-1] >= self.WINDOW_SECONDS]:
             del self._asked[user_id]
             self._told.pop(user_id, None)

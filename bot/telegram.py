@@ -284,9 +284,9 @@ def remember(context: ContextTypes.DEFAULT_TYPE, answer: Answer) -> None:
 
 
 def prune_chats(application: Application[Any, Any, Any, Any, Any, Any], state: BotState) -> int:
-    """Forget chats that have asked nothing for CONTEXT_TTL_SECONDS, then the least recently
-    active beyond MAX_CHATS_REMEMBERED; chats with an update in progress are kept. Returns
-    how many were forgotten."""
+    """Forget chats whose conversation context is older than CONTEXT_TTL_SECONDS (the engine
+    would ignore it), then the least recently updated beyond MAX_CHATS_REMEMBERED; chats with an
+    update in progress are kept. Returns how many were forgotten."""
     state.last_prune = time.monotonic()
     active = state.processor.active_lanes()
     now = time.time()

@@ -12,6 +12,7 @@ import sqlite3
 import time
 from collections import Counter
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 
 import sqlite_utils
@@ -107,6 +108,9 @@ PART_OF_WHOLE = re.compile(r"\b(?:in|on) (?:the|[\w-]+'s) ")
 WHOLE = re.compile(r"\b(?:in total|overall|altogether|all told|in all|total|whole|entire)\b")
 # A question that adds figures up ("GI products and GI trademarks combined").
 SUMMED = re.compile(r"\b(?:combined|sum|plus|together|altogether|add(?:ed)? up|in all|in total)\b")
+# ...and a follow-up adding the figures the conversation has named ("and both together?"); not
+# "and in total?", which asks for one figure's total.
+BOTH = re.compile(r"\b(?:both|combined|sum|plus|together|add(?:ed)? up)\b")
 # A period a change happens within ("added in 2024"), unless it is where the change starts
 # ("more than in 2024", "up from 2024").
 WITHIN = re.compile(r"(?:in|during|within|throughout)\b")
@@ -116,8 +120,8 @@ FROM_POINT = re.compile(r"\b(?:than|since|from|compared (?:to|with)|over|vs|vers
 UP_TO = re.compile(r"(?:by|as of|as at|up to|until|till|through)\b")
 # A figure asked for each year ("trips per year", "annually", "in its first year").
 PER_YEAR = re.compile(
-    r"\b(?:per (?:year|annum|yr|month)|annually|annual|each (?:year|month)|a (?:year|month)|every (?:year|month)"
-    r"|yearly|monthly|first year)\b"
+    r"\b(?:per (?:year|annum|yr|month)|annually|annual|each (?:year|month)|a (?:year|month)(?! ago| earlier| before)"
+    r"|every (?:year|month)|yearly|monthly|first year)\b"
 )
 # A year, a half or quarters: a span a change can fall within ("added in the first half of 2025").
 SPAN = re.compile(r"\d{4}(?:-H[12]|-Q[1-4](?:-Q[1-4])?)?")
@@ -144,7 +148,6 @@ SIDES_SPLIT = re.compile(
 QUOTED_STATISTIC = re.compile(r"\d,\d{3}|\d\.\d|percent|%|\d{5}")
 # ...or any figure of theirs named as a known number of things ("of the 978 GI products").
 THE_FIGURE = re.compile(r"\b(?:the|those|these)\s+$", re.IGNORECASE)
-SPAN_OF_TIME = re.compile(r"\s*(?:months?|years?|days?|weeks?|quarters?)\b", re.IGNORECASE)
 # Kinds whose figure is a rate or share of a count.
 DERIVED_KINDS = frozenset({"growth", "share"})
 # Kinds whose figure is a date: their period is the figure itself.
@@ -293,6 +296,8 @@ class Engine:
     def answer(self, question: str, context: Context | None = None, record_miss: bool = True) -> Answer:
         """The reply to one question; `context` is what the conversation said before.
         `record_miss=False` for half-typed questions (inline queries, keystroke by keystroke)."""
+        if context is not None and time.time() - context.updated > CONTEXT_TTL_SECONDS:
+            context = None  # a conversation left this long is over: nothing of it is carried
         result = self._answer(question[:MAX_QUESTION_CHARS], context)
         if record_miss and not result.answered and result.kind in {"unknown", "clarify"}:
             self._record_miss(result)
@@ -399,7 +404,11 @@ class Engine:
         ):  # fmt: skip
             # "and from western China?" after the Chinese GIs of the China-EU deal: the same
             # figure there, not another one sharing some of its words (the west's GI products)
-            candidates = [c for c in candidates if self.index.carries(c.group, previous)]
+            carried = [c for c in candidates if self.index.carries(c.group, previous)]
+            if candidates and not carried and named_places:
+                message = f"I have no figure for {context.metric} for {named_places[0]}."
+                return self._declined_for_place(question, words, slots, message, candidates)
+            candidates = carried
         if not candidates or not self._confident(candidates):
             strangers = [p for p in named_places if p not in self.index.subjects]
             if strangers:
@@ -410,7 +419,8 @@ class Engine:
                 return self._declined_for_place(question, words, slots, None, candidates or None)
             return self._no_figure(question, words, slots, None, candidates or None)
         best = self._prefer_main_subject(candidates, slots)
-        thing = self._counted_thing(slots.text)
+        # the places named are no thing counted ("how many western registered trademarks")
+        thing = self._counted_thing(_without_spans(slots.text, [(a, b) for a, b, _ in slots.subject_spans]))
         if thing and thing not in _counts(best.group):
             # "with 42 million passenger trips, how many patents did it get?": the thing counted
             # is the figure asked for, the other one only says which; "how many bridges were
@@ -430,7 +440,7 @@ class Engine:
             # the conversation is about Guangxi; the west's 36 are not Guangxi's
             message = f"I have no figure for {best.group.metric} for {context.subject}."
             return self._no_figure(question, words, slots, message, [best], suggest_group=True)
-        if previous and words == previous and SUMMED.search(slots.text):
+        if previous and words == previous and BOTH.search(slots.text):
             # "and both together?": the releases give each figure, never their sum
             message = "ipfacts gives each figure as cited; it does not add them up."
             return self._no_figure(question, words, slots, message, [best], suggest_group=True)
@@ -694,8 +704,6 @@ class Engine:
             slots.want = wanted_kind(slots.text, len(slots.periods))  # the periods asked have changed
         words = self._words(slots)
         previous: list[str] = []
-        if context and time.time() - context.updated > CONTEXT_TTL_SECONDS:
-            context = None
         if context and _is_followup(slots.text, words, slots, self.index.subjects):
             words, previous = self._merge_context(words, slots, context)
         return slots, words, previous, context
@@ -737,10 +745,10 @@ class Engine:
             in_clause = SOURCE_CLAUSE.search(question[: figure.start])
             # "the output value of the 978 GI products": a figure of the releases, said to say which
             named = (
-                figure.value in self._period_of_value
+                figure.value >= 100 and figure.value in self._period_of_value
                 and THE_FIGURE.search(question[: figure.start])
-                and not SPAN_OF_TIME.match(question[figure.unit_end :])  # "in the 12 months to ..."
-            )
+                and self._names_its_figure(figure.value, question[figure.unit_end :])
+            )  # fmt: skip
             if figure.kind == "year" or not (
                 QUOTED_STATISTIC.search(written) or start_of or in_clause or named
             ):
@@ -762,6 +770,15 @@ class Engine:
                     end += len(re.match(r"[^,;?]*", question[end:])[0])  # type: ignore[index]
                 question = question[:start] + " " * (end - start) + question[end:]
         return question, values, periods, unplaced
+
+    def _names_its_figure(self, value: float, after: str) -> bool:
+        """Whether the words after a number are its own figure's ("978 GI products"), not a
+        count of something else that happens to share the number ("the 12 provinces")."""
+        following = set(self.index.content(" ".join(after.split()[:3])))
+        # rare (a question naming "the <figure>"): a scan, not another map of every value
+        return any(
+            following & self._group_of[f.id].metric_parts for f in self._facts.values() if f.value == value
+        )
 
     def _candidates(
         self, words: list[str], want: Want | None, slots: Slots, previous: list[str],
@@ -837,9 +854,10 @@ class Engine:
         if not slots.periods and not slots.latest and context.stated_period and THAT_TIME.search(slots.text):
             # "and how many were there at that time?": the period of the figure just given
             slots.periods = [QuestionPeriod(context.stated_period, "that time", 0, 0)]
-        if not slots.periods and not slots.latest and context.period:
+        if not slots.periods and not slots.latest and context.period and not slots.earlier:
             slots.periods = [QuestionPeriod(context.period, context.period, 0, 0)]
-        if not slots.periods and not slots.latest and _refers_back(slots.text):
+        if not slots.periods and not slots.latest and (_refers_back(slots.text) or slots.earlier):
+            # "how many products is that?", "and the earlier figure?": the figure just given
             slots.preferred_period = context.stated_period
         if slots.want is None and context.want:
             slots.want = context.want  # type: ignore[assignment]
@@ -1150,6 +1168,13 @@ class Engine:
                 ),
                 (found[0][0], found[1][0]),
             )
+            if same_words and not all(
+                w in c.group.words for c, (_, side) in zip((first, second), sides, strict=True) for w in side
+                if _names_a_figure(w, self.index)
+            ):  # fmt: skip
+                # sides told apart by place alone each have the figure words they name: "the
+                # west's patents or the national average" is no comparison of GDP growth
+                return None
             chosen = [first, second]
             if first.group is second.group or first.group.kind != second.group.kind:
                 return None
@@ -1296,6 +1321,19 @@ class Engine:
                 db.close()
         except sqlite3.Error:
             pass  # a busy or read-only database must not cost the user their answer
+
+
+@cache
+def _cue_words() -> frozenset[str]:
+    """Words of the cues for a kind of answer ("when", "how fast"): not what a figure is of."""
+    # one-word cues only: "patent year" asks for a date, but "patent" names patents
+    wants = load_vocabulary().wants.values()
+    return frozenset(w for cues in wants for cue in cues if " " not in cue for w in content_words(cue))
+
+
+def _names_a_figure(word: str, index: Index) -> bool:
+    """Whether a question word names what figures are of: known to them, and no answer cue."""
+    return word in index.by_word and word not in _cue_words()
 
 
 def _counts(group: Group) -> set[str]:

@@ -246,11 +246,11 @@ def month_name(number: int) -> str:
 
 
 # The figure before the one in view, as a release gave it ("the earlier CNIPA report", "the
-# previous figure", "before that"); "the previous year" is a period (RELATIVE), not this.
+# previous figure"); "the previous year" and "before that" are periods (RELATIVE), not this.
 EARLIER_FIGURE = re.compile(
     r"\b(?:earlier|previous|prior|preceding|older)\s+(?:[\w'-]+\s+){0,2}?"
     r"(?:reports?|releases?|figures?|numbers?|data|counts?|tally|one|articles?|statistics?|reading)\b"
-    r"|\bbefore that\b|\bthe one before\b"
+    r"|\bthe one before\b"
 )
 # A running total from a thing's start, with no date ("since it opened", "since its launch").
 SINCE_START = re.compile(
@@ -275,23 +275,22 @@ def read_slots(question: str, today: dt.date, subject_finder: SubjectFinder) -> 
     since_start = SINCE_START.search(text)
     if since_start:  # a time, not words of a figure ("opened" is no "start" asked about)
         text = text[: since_start.start()] + " " * len(since_start.group(0)) + text[since_start.end() :]
-    slots = Slots(text=text, since_start=bool(since_start))
+    subject_spans = subject_finder.find(text)
+    topics = [m.span(1) for m in RELEASE_TOPIC.finditer(text)]
+    asked = [s for s in subject_spans if not any(a <= s[0] < b for a, b in topics)]
+    if asked and len(asked) < len(subject_spans):
+        # the release's topic is no word to match, period or kind of answer either; the text
+        # keeps its length (spans)
+        subject_spans = asked
+        text = "".join(" " if any(a <= i < b for a, b in topics) else c for i, c in enumerate(text))
+    slots = Slots(text=text, since_start=bool(since_start), subject_spans=subject_spans)
     periods = question_periods(text, today)
     slots.periods = [p for p in periods if p.value]
     slots.latest = any(not p.value for p in periods) or bool(
         re.search(r"\b(latest|newest|most recent|current|currently|now|today|so far|to date)\b", text)
     )
-    slots.earlier = bool(EARLIER_FIGURE.search(text))
+    slots.earlier = bool(EARLIER_FIGURE.search(text)) and not slots.latest
     slots.want = wanted_kind(text, len(slots.periods))
-    slots.subject_spans = subject_finder.find(text)
-    topics = [m.span(1) for m in RELEASE_TOPIC.finditer(text)]
-    asked = [s for s in slots.subject_spans if not any(a <= s[0] < b for a, b in topics)]
-    if asked and len(asked) < len(slots.subject_spans):
-        # the release's topic is no word to match either; the text keeps its length (spans)
-        slots.subject_spans = asked
-        slots.text = text = "".join(
-            " " if any(a <= i < b for a, b in topics) else c for i, c in enumerate(text)
-        )
     slots.subjects = list(dict.fromkeys(name for _, _, name in slots.subject_spans))
     slots.spans = [(p.start, p.end) for p in slots.periods]
     return slots
