@@ -656,6 +656,21 @@ class Engine:
             )  # fmt: skip
             if named:
                 return named
+            # "Chinese and EU GIs combined": a member of the figure's contrast that its metric
+            # lacks names the figure of that member
+            asked = set(self.index.contrast_parts(self.index.content(self._asked_text(slots))))
+            own = set(self.index.contrast_parts(best.group.metric_parts))
+            extra = (asked - own) & self.index.contrast_words
+            twin = next(
+                (
+                    c for c in candidates
+                    if c.group is not best.group and c.group.subject == best.group.subject
+                    and extra & set(self.index.contrast_parts(c.group.metric_parts))
+                ),
+                None,
+            )  # fmt: skip
+            if twin:
+                return twin
         metric = set(self.index.contrast_parts(best.group.metric_parts))
         against = {
             w
@@ -925,7 +940,7 @@ class Engine:
                 )
                 return declined
             chosen_period = max(f.period for f in matching)
-        elif slots.earlier:
+        elif slots.earlier and not slots.source_id:  # a release named says which figure itself
             # "and in the previous report?": the figure's period before the one in view
             shown = slots.preferred_period if any(f.period == slots.preferred_period for f in facts) else None
             reference = shown or max(f.period for f in facts)

@@ -202,6 +202,8 @@ def wanted_kind(text: str, period_count: int = 0) -> Want | None:
     hits = [h for h in hits if h != "change"]
     if hits[:1] == ["share"] and HOW_MANY_THINGS.match(text):
         return "count"  # "how many enterprises were picked, a quarter of the national total?"
+    if WHICH_PLACE.search(text) and SUPERLATIVE.search(text):
+        return "ranking"  # "which western province has the most patents, and how many?": a place
     if not hits and WHICH_PLACE.search(text):
         return "ranking"  # "which western region has 211 GIs?": a place asked for, not a figure
     if not hits and WHICH_EVENT.search(text):
@@ -223,6 +225,7 @@ RATIO_PER = re.compile(
 HOW_MANY_THINGS = re.compile(
     r"^\W*(?:(?:and|so|but|ok|okay)\W+)?how many\b(?!\s+(?:percent|percentage|%|points?)\b)"
 )
+SUPERLATIVE = re.compile(r"\b(?:most|highest|largest|biggest|fewest|least|lowest|smallest|top|leading)\b")
 WHICH_PLACE = re.compile(
     r"\bwhich (?:[a-z]+ ){0,2}(?:provinces?|regions?|cit(?:y|ies)|countr(?:y|ies)|places?|areas?)\b"
     r"(?! (?:of|in) (?:the )?(?:report|release|article))"

@@ -125,6 +125,7 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
         # found in review: a small number of other things is no quoted figure; a place is no thing counted
         ("how many valid invention patents do the 12 provinces of western China have?", 531000),
         ("how many western registered trademarks are there?", 7006000),
+        ("what % of natonal GI products r in the west", 38.8),
         (
             "The previous report was out of date; how many valid invention patents does western China have now?",
             531000,
@@ -311,6 +312,8 @@ def test_answers_with_the_cited_figure(engine: Engine, question: str, value: flo
         # a figure of the releases said to tell which things: not this figure's
         "What is the output value of the 978 GI products in western China?",
         "Of the 42 million passenger trips, how many were international?",
+        # from the last blind set: a ranking of places asked with its figure
+        "Which western province has the most valid invention patents, and how many?",
     ],
 )
 def test_says_it_has_no_such_figure_rather_than_another(engine: Engine, question: str) -> None:
@@ -929,6 +932,10 @@ CHINESE_AND_EU_GIS = {"Chinese GIs recognized and protected", "EU GIs recognized
         # the agreement's own name says EU: it does not make its GIs the EU's
         ("how many GIs in total under the China-EU agreement?", CHINESE_AND_EU_GIS),
         ("how many GIs under the china eu agreement?", CHINESE_AND_EU_GIS),
+        (
+            "How many GIs in total, Chinese and EU combined, did the 2021 China-EU agreement protect?",
+            CHINESE_AND_EU_GIS,
+        ),
         # no place named: Guangxi's GIs, or the main subject's GI products
         ("how many GIs?", {"geographical indications (GIs)", "recognized GI products"}),
     ],
