@@ -591,27 +591,30 @@ def test_unknown_period_says_which_periods_exist(engine: Engine) -> None:
 
 def test_question_set_accuracy_stays_above_the_bar(engine: Engine) -> None:
     # Each bar sits about 1.5 points under the accuracy measured when it was last raised (dev
-    # 98.5%, held-out sets 97.6, 98.4, 95.7, 98.4, 96.2, 96.0, 91.7, 98.2, 97.2, 97.8, 98.7,
-    # 97.8, 94.2, 93.9, 96.5). Held-out sets 6-15 were first run before anyone looked at them:
-    # 88.1% right (4 wrong figures), 84.9% (2), 87.7% (4), 92.5% (3), 88.6% (2), 90.9% (3),
-    # 94.8% (4), 92.0% (3), 92.6% (3) and 93.0% (1).
+    # 99.0%, held-out sets 98.2, 99.5, 96.8, 98.9, 96.7, 97.0, 92.7, 98.2, 97.6, 99.1, 99.1,
+    # 98.7, 96.4, 94.8, 96.5, 96.5, 99.1, 97.4). Held-out sets 6-18 were first run before anyone
+    # looked at them: 88.1% right (4 wrong figures), 84.9% (2), 87.7% (4), 92.5% (3), 88.6% (2),
+    # 90.9% (3), 94.8% (4), 92.0% (3), 92.6% (3), 93.0% (1), 94.7% (2), 94.7% (3), 95.2% (0).
     bars = {
-        "dev": 0.97,
-        "holdout": 0.96,
-        "holdout2": 0.97,
-        "holdout3": 0.94,
-        "holdout4": 0.97,
-        "holdout5": 0.945,
-        "holdout6": 0.945,
-        "holdout7": 0.90,
+        "dev": 0.975,
+        "holdout": 0.965,
+        "holdout2": 0.98,
+        "holdout3": 0.95,
+        "holdout4": 0.975,
+        "holdout5": 0.95,
+        "holdout6": 0.955,
+        "holdout7": 0.91,
         "holdout8": 0.965,
-        "holdout9": 0.955,
-        "holdout10": 0.96,
-        "holdout11": 0.97,
-        "holdout12": 0.96,
-        "holdout13": 0.925,
-        "holdout14": 0.925,
+        "holdout9": 0.96,
+        "holdout10": 0.975,
+        "holdout11": 0.975,
+        "holdout12": 0.97,
+        "holdout13": 0.945,
+        "holdout14": 0.93,
         "holdout15": 0.95,
+        "holdout16": 0.95,
+        "holdout17": 0.975,
+        "holdout18": 0.96,
     }
     for name, bar in ((f"{stem}.jsonl", bar) for stem, bar in bars.items()):
         report = evaluate(engine, load_cases(TESTS / "questions" / name))
