@@ -120,8 +120,9 @@ FROM_POINT = re.compile(r"\b(?:than|since|from|compared (?:to|with)|over|vs|vers
 UP_TO = re.compile(r"(?:by|as of|as at|up to|until|till|through)\b")
 # A figure asked for each year ("trips per year", "annually", "in its first year").
 PER_YEAR = re.compile(
-    r"\b(?:per (?:year|annum|yr|month)|annually|annual|each (?:year|month)|a (?:year|month)(?! ago| earlier| before)"
-    r"|every (?:year|month)|yearly|monthly|first year)\b"
+    r"\b(?:per (?:year|annum|yr|month|week|day)|annually|annual|each (?:year|month|week|day)"
+    r"|a (?:year|month|week|day)(?! ago| earlier| before)|every (?:year|month|week|day)"
+    r"|yearly|monthly|weekly|daily|quarterly|first year)\b"
 )
 # A year, a half or quarters: a span a change can fall within ("added in the first half of 2025").
 SPAN = re.compile(r"\d{4}(?:-H[12]|-Q[1-4](?:-Q[1-4])?)?")
@@ -968,10 +969,17 @@ class Engine:
         stated = [f for f in facts if f.period == chosen_period]
         # "trips per year", "trips in 2024": not the running total since 2021 (42 million by then)
         per = PER_YEAR.search(slots.text)
-        if per and group.kind == "count" and not PER_YEAR.search(normalize(group.metric)):
+        yearly_metric = PER_YEAR.search(normalize(group.metric))
+        said = per.group(0).replace("daily", "day") if per else ""
+        span = next((u for u in ("month", "week", "day", "quarter") if u in said), "year")
+        if per and span != "year" and yearly_metric:
+            # "Talatan's monthly electricity generation": the releases give it for a year
+            message = f"I have no figure for {group.metric} ({group.subject}) each {span}; only for a year."
+            return self._no_figure(question, [], slots, message, [best], suggest_group=True)
+        if per and group.kind == "count" and not yearly_metric:
             # "how many trademarks does the west register annually?": the releases give a total
             # to a date, never one for each year or month
-            each = "each month" if "month" in per.group(0) else "each year"
+            each = f"each {span}"
             message = f"I have no figure for {group.metric} ({group.subject}) {each}; only a total to a date."
             return self._no_figure(question, [], slots, message, [best], suggest_group=True)
         yearly = "per year" if per else None

@@ -314,6 +314,10 @@ def test_answers_with_the_cited_figure(engine: Engine, question: str, value: flo
         "Of the 42 million passenger trips, how many were international?",
         # from the last blind set: a ranking of places asked with its figure
         "Which western province has the most valid invention patents, and how many?",
+        # found in review: a yearly figure asked per month or day; a running total per day
+        "Talatan's monthly electricity generation",
+        "direct monthly output value of western GI products",
+        "how many passengers does the china laos railway carry daily",
     ],
 )
 def test_says_it_has_no_such_figure_rather_than_another(engine: Engine, question: str) -> None:
