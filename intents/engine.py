@@ -432,7 +432,7 @@ class Engine:
             best = counting[0]
         scope = self._other_scope(best, words, slots)
         if scope:
-            return self._no_figure(question, words, slots, scope, [best], suggest_group=True)
+            return self._not_this(question, slots, best, scope)
         if (
             previous and context and context.subject and context.subject in self.index.place_names
             and best.group.subject not in (context.subject, *slots.subjects)
@@ -440,11 +440,11 @@ class Engine:
             # "How many GIs does Guangxi have?", then "and how many are on the China-EU list?":
             # the conversation is about Guangxi; the west's 36 are not Guangxi's
             message = f"I have no figure for {best.group.metric} for {context.subject}."
-            return self._no_figure(question, words, slots, message, [best], suggest_group=True)
+            return self._not_this(question, slots, best, message)
         if previous and words == previous and BOTH.search(slots.text):
             # "and both together?": the releases give each figure, never their sum
             message = "ipfacts gives each figure as cited; it does not add them up."
-            return self._no_figure(question, words, slots, message, [best], suggest_group=True)
+            return self._not_this(question, slots, best, message)
         unexplained = [p for p in named_places if not self.index.mentions(best.group, p, named_places)]
         if unexplained:
             message = f"I have no figure for {best.group.metric} for {unexplained[0]}."
@@ -504,13 +504,13 @@ class Engine:
             # "the 17th China-EU meeting": the releases tell of the 18th only
             told = " and ".join(editions[v] for v in sorted(editions))
             message = f"I have no figures for that edition of the {best.group.subject}; the releases tell of the {told}."
-            return self._no_figure(question, words, slots, message, [best], suggest_group=True)
+            return self._not_this(question, slots, best, message)
         if slots.unplaced and not any(f.value in slots.unplaced for f in best.group.facts):
             # "went from 931 to ...": not one of this figure's values (another place's figure)
             quoted = slots.unplaced[0]
             written = f"{quoted:,.0f}" if quoted == int(quoted) else f"{quoted:g}"
             message = f"I have no figure for {best.group.metric} ({best.group.subject}) of {written}."
-            return self._no_figure(question, words, slots, message, [best], suggest_group=True)
+            return self._not_this(question, slots, best, message)
         other = self._other_figure(best, words, want, slots, candidates)
         if other:
             # "valid patents plus trademarks": two figures named, neither the answer alone
@@ -574,7 +574,7 @@ class Engine:
         Chinese or the EU ones, however differently the two words weigh ("trademarks" are not
         "trademark applications": only one of the two has a word of that contrast)."""
         mine = set(self.index.contrast_parts(best.group.metric_parts))
-        asked = set(self.index.contrast_parts(self.index.content(self._asked_text(slots))))
+        asked = self._asked_contrasts(slots)
         twins = []
         for candidate in candidates:
             if candidate.group is best.group or candidate.group.subject != best.group.subject:
@@ -659,7 +659,7 @@ class Engine:
                 return named
             # "Chinese and EU GIs combined": a member of the figure's contrast that its metric
             # lacks names the figure of that member
-            asked = set(self.index.contrast_parts(self.index.content(self._asked_text(slots))))
+            asked = self._asked_contrasts(slots)
             own = set(self.index.contrast_parts(best.group.metric_parts))
             extra = (asked - own) & self.index.contrast_words
             twin = next(
@@ -828,6 +828,11 @@ class Engine:
             candidates.sort(key=lambda c: -c.score)
         return candidates
 
+    def _asked_contrasts(self, slots: Slots) -> set[str]:
+        """The words of contrasts the question says itself ("Chinese", "EU"), in their
+        contrasts' spelling; not those in the names of things it names ("China-EU")."""
+        return set(self.index.contrast_parts(self.index.content(self._asked_text(slots))))
+
     def _asked_text(self, slots: Slots) -> str:
         """The question without the names of things it names: place names count ("EU ones"),
         but "GIs under the China EU agreement" may mean its Chinese ones as much as its EU ones."""
@@ -890,22 +895,23 @@ class Engine:
             facts = [f for f in facts if f.source_id == slots.source_id]
             if not facts:
                 title = self._sources[slots.source_id].title
-                return self._no_figure(
-                    question, [], slots, f"'{title}' gives no figure for {group.metric} ({group.subject}).",
-                    [best], suggest_group=True,
-                )  # fmt: skip
+                return self._not_this(
+                    question, slots, best, f"'{title}' gives no figure for {group.metric} ({group.subject})."
+                )
         if slots.since_start and not any(RUNNING_TOTAL.search(f.quote) for f in facts):
             # "and since it opened?" after the railway's patents: they are no running total
             message = f"I have no figure for {group.metric} ({group.subject}) counted since it started."
-            return self._no_figure(question, [], slots, message, [best], suggest_group=True)
+            return self._not_this(question, slots, best, message)
         if slots.since:
             # a running total counted from the start the question names, as its sentence says
             facts = [f for f in facts if self._counted_since(f, slots.since)]
             if not facts:
-                return self._no_figure(
-                    question, [], slots, f"I have no figure for {group.metric} ({group.subject}) counted from then.",
-                    [best], suggest_group=True,
-                )  # fmt: skip
+                return self._not_this(
+                    question,
+                    slots,
+                    best,
+                    f"I have no figure for {group.metric} ({group.subject}) counted from then.",
+                )
         asked = [p.value for p in slots.periods]
         between = {p.value for p in slots.periods if not _beside_release(slots.text, p)}
         if group.kind == "growth" and len(between) >= 2:
@@ -914,23 +920,27 @@ class Engine:
             message = (
                 f"I have no {group.metric} ({group.subject}) between two dates; only the year-on-year rate."
             )
-            return self._no_figure(question, [], slots, message, [best], suggest_group=True)
+            return self._not_this(question, slots, best, message)
         if UNRESOLVED in asked:
             # "a year before September 2024": a period the releases do not pin down
-            return self._no_figure(
-                question, [], slots, f"I have no figure for {asked_label(slots.periods[asked.index(UNRESOLVED)])}: "
-                "please name the period (for example 'at the end of September 2024').", [best], suggest_group=True,
-            )  # fmt: skip
+            return self._not_this(
+                question,
+                slots,
+                best,
+                f"I have no figure for {asked_label(slots.periods[asked.index(UNRESOLVED)])}: "
+                "please name the period (for example 'at the end of September 2024').",
+            )
         if asked:
             matching = self._matching(facts, slots, slots.periods)
             if not matching:
-                known = " and ".join(period_label(p) for p in sorted({f.period for f in facts}))
+                known = _periods_told(facts)
                 have = "" if group.kind in DATE_KINDS else f"; I have it for {known}"
-                declined = self._no_figure(
-                    question, [], slots,
+                declined = self._not_this(
+                    question,
+                    slots,
+                    best,
                     f"I have no figure for {group.metric} ({group.subject}) for {asked_label(slots.periods[0])}{have}.",
-                    [best], suggest_group=True,
-                )  # fmt: skip
+                )
                 # the conversation is now about this figure at that period ("growth back then?")
                 declined.context = Context(
                     metric=group.metric,
@@ -951,19 +961,19 @@ class Engine:
                     f"I have no earlier figure for {group.metric} ({group.subject}) than "
                     f"{period_label(reference)}."
                 )
-                return self._no_figure(question, [], slots, message, [best], suggest_group=True)
+                return self._not_this(question, slots, best, message)
             chosen_period = max(before)
         elif any(f.period == slots.preferred_period for f in facts):
             chosen_period = slots.preferred_period  # type: ignore[assignment]
         elif slots.preferred_period and group.kind in DERIVED_KINDS:
             # "7.006 million trademarks" then "how fast did that grow?": the releases give no
             # rate for that figure's time, only one for another time
-            known = " and ".join(period_label(p) for p in sorted({f.period for f in facts}))
+            known = _periods_told(facts)
             message = (
                 f"I have no {group.metric} ({group.subject}) for {period_label(slots.preferred_period)}, "
                 f"the time of the figure before; I have it for {known}."
             )
-            return self._no_figure(question, [], slots, message, [best], suggest_group=True)
+            return self._not_this(question, slots, best, message)
         else:
             chosen_period = max(f.period for f in facts)
         stated = [f for f in facts if f.period == chosen_period]
@@ -975,13 +985,13 @@ class Engine:
         if per and span != "year" and yearly_metric:
             # "Talatan's monthly electricity generation": the releases give it for a year
             message = f"I have no figure for {group.metric} ({group.subject}) each {span}; only for a year."
-            return self._no_figure(question, [], slots, message, [best], suggest_group=True)
+            return self._not_this(question, slots, best, message)
         if per and group.kind == "count" and not yearly_metric:
             # "how many trademarks does the west register annually?": the releases give a total
             # to a date, never one for each year or month
             each = f"each {span}"
             message = f"I have no figure for {group.metric} ({group.subject}) {each}; only a total to a date."
-            return self._no_figure(question, [], slots, message, [best], suggest_group=True)
+            return self._not_this(question, slots, best, message)
         yearly = "per year" if per else None
         yearly = yearly or next(
             (
@@ -993,7 +1003,7 @@ class Engine:
         )
         if yearly and all(RUNNING_TOTAL.search(f.quote) for f in stated):
             message = f"I have no figure for {group.metric} ({group.subject}) {yearly}; only a running total."
-            return self._no_figure(question, [], slots, message, [best], suggest_group=True)
+            return self._not_this(question, slots, best, message)
         return self._state(question, group, stated, want, asked[0] if asked else None, best.score)
 
     def _matching(self, facts: list[Fact], slots: Slots, periods: list[QuestionPeriod]) -> list[Fact]:
@@ -1057,18 +1067,18 @@ class Engine:
         if others and group.subject in slots.subjects:
             # "how many more in the west than in Shaanxi?": places compared, not a change over time
             message = f"I have no figure for {group.metric} for {others[0]}."
-            return self._no_figure(question, [], slots, message, [best], suggest_group=True)
+            return self._not_this(question, slots, best, message)
         relative = RELATIVE.search(slots.text)
         if relative:
             # "more in June 2025 than the year before": a time the releases do not pin down
             message = f"I have no figure for {group.metric} ({group.subject}) for '{relative.group(0)}'."
-            return self._no_figure(question, [], slots, message, [best], suggest_group=True)
+            return self._not_this(question, slots, best, message)
         if slots.since and not any(
             period_matches(start, f.period) for start in slots.since for f in group.facts
         ):
             # "how many patents has the west gained since 2023?": no figure then to count from
             message = f"I have no figure for {group.metric} ({group.subject}) then to count a change from."
-            return self._no_figure(question, [], slots, message, [best], suggest_group=True)
+            return self._not_this(question, slots, best, message)
         by_period: dict[str, Fact] = {}
         for fact in group.facts:
             by_period.setdefault(fact.period, fact)
@@ -1090,35 +1100,23 @@ class Engine:
             span = asked_label(within[0])
             span = f"the year to {span}" if YEAR_TO.search(slots.text[: within[0].start]) else span
             message = f"I have no change in {group.metric} ({group.subject}) within {span}."
-            return self._no_figure(question, [], slots, message, [best], suggest_group=True)
+            return self._not_this(question, slots, best, message)
         if len(asked) >= 2:
             chosen = [next((p for p in periods if period_matches(a, p)), None) for a in asked[:2]]
             if None in chosen or chosen[0] == chosen[1]:
-                return self._no_figure(
-                    question,
-                    [],
-                    slots,
-                    f"I do not have {group.metric} for both of those periods.",
-                    [best],
-                    suggest_group=True,
+                return self._not_this(
+                    question, slots, best, f"I do not have {group.metric} for both of those periods."
                 )
             earlier, later = sorted(p for p in chosen if p)
         elif len(periods) >= 2:
             earlier, later = periods[-2], periods[-1]
         else:
-            return self._no_figure(
-                question,
-                [],
-                slots,
-                f"I have {group.metric} ({group.subject}) for one period only.",
-                [best],
-                suggest_group=True,
+            return self._not_this(
+                question, slots, best, f"I have {group.metric} ({group.subject}) for one period only."
             )
         first, second = by_period[earlier], by_period[later]
         if first.unit != second.unit:
-            return self._no_figure(
-                question, [], slots, "Those two figures are in different units.", [best], suggest_group=True
-            )
+            return self._not_this(question, slots, best, "Those two figures are in different units.")
         sources = {f.source_id: self._sources[f.source_id] for f in (first, second)}
         context = Context(
             metric=group.metric, subject=group.subject, want="change", fact_ids=[second.id, first.id]
@@ -1316,6 +1314,10 @@ class Engine:
             intent=best.group.label if best else None, score=round(best.score, 3) if best else 0.0,
         )  # fmt: skip
 
+    def _not_this(self, question: str, slots: Slots, best: Candidate, message: str) -> Answer:
+        """No figure: `best` is close but not what was asked; its own figures are offered."""
+        return self._no_figure(question, [], slots, message, [best], suggest_group=True)
+
     def _suggest(self, group: Group, fact: Fact | None = None) -> Suggestion:
         fact = fact or max(group.facts, key=lambda f: f.period)
         # A date's period is its figure: a suggestion names it without giving it away uncited.
@@ -1393,6 +1395,11 @@ def _is_followup(text: str, words: list[str], slots: Slots, subjects: set[str]) 
             bool(slots.subjects) and not any(s in subjects for s in slots.subjects) and len(words) <= 3
         )
     )
+
+
+def _periods_told(facts: list[Fact]) -> str:
+    """The periods a figure is given for, in words: "the end of September 2024 and June 2025"."""
+    return " and ".join(period_label(p) for p in sorted({f.period for f in facts}))
 
 
 def _beside_release(text: str, period: QuestionPeriod) -> bool:
