@@ -134,7 +134,6 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
             "With how many provinces along the Yellow River Basin has Shaanxi set up IP cooperation mechanisms?",
             9,
         ),
-        ("How many square km does the solar farm in the Talatan Gobi cover?", 600),
         (
             "For how many years in a row has Shaanxi hosted the Belt and Road IP forum at the Silk Road Expo?",
             4,
@@ -171,7 +170,6 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
         # a place with two letters swapped, capitalised like a name; a bare figure saying which release
         ("GDP growth of Chian", 5.2),
         ("in the article where GI products were 931, how many patents?", 493000),
-        ("how many more valid patents now than in 2024?", 531000),
         # "per year" of a yearly figure; "besides" that only sets another figure aside
         ("how much electricity does Talatan generate per year", 80000000),
         ("wipo top100 clusters how many west cities", 4),
@@ -187,7 +185,8 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
 )
 def test_answers_with_the_cited_figure(engine: Engine, question: str, value: float) -> None:
     answer = engine.answer(question)
-    assert answer.answered, render_plain(answer)
+    # a figure (with its dollar twin) or two set side by side; never a change that merely lists it
+    assert answer.answered and answer.kind in {"figure", "compare"}, render_plain(answer)
     assert value in [f.value for f in answer.facts]
     text = render_plain(answer)
     assert answer.facts[0].quote in text and "Source:" in text
@@ -511,6 +510,7 @@ def test_follow_ups_use_the_conversation(engine: Engine, dialogue: list[tuple[st
         ),
         ("what's the gap between the two reported counts of recognized GI products in western china", 47),
         ("valid invention patents in the west: june 2025 figure minus the end-sept one?", 38000),
+        ("how many more valid patents now than in 2024?", 38000),
         ("GI products in western china went from 931 to the june 2025 number — what's the increase?", 47),
         (
             "How many invention patents in force did the west add between the two CNIPA data points"
@@ -672,7 +672,7 @@ def answers_after_ingesting(
     for question, value in expected:
         answer = engine.answer(question)
         stated = [f.value for f in answer.facts]
-        assert stated == ([value] if value else []), (question, render_plain(answer))
+        assert stated == ([value] if value is not None else []), (question, render_plain(answer))
 
 
 def test_varieties_of_a_figure_are_told_apart_once_a_release_brings_them(tmp_path: Path) -> None:
@@ -749,7 +749,7 @@ def test_the_same_figure_of_two_other_things_is_a_question_back(engine: Engine) 
     # no thing named: the China-EU meeting (2024) or the China-ASEAN one (2025)?
     answer = engine.answer("when was the meeting held?")
     assert (answer.answered, answer.kind) == (False, "clarify")
-    assert len(answer.suggestions) == 2
+    assert {s.fact_id for s in answer.suggestions} == {"f20752edcc56-1496", "f20752edcc56-1576"}
 
 
 def test_a_quoted_figure_several_periods_share_must_be_the_figure_asked_about(tmp_path: Path) -> None:
