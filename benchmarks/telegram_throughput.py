@@ -44,18 +44,8 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.scale import percentile  # noqa: E402
 from facts.store import build_database  # noqa: E402
 from intents.engine import Engine  # noqa: E402
-from tests.botapi_stub import BotApiStub, expected_replies  # noqa: E402
+from tests.botapi_stub import LOAD_DIALOGUES, BotApiStub, expected_replies  # noqa: E402
 
-DIALOGUES = (
-    ("How many GIs does Guangxi have?", "and western China?", "what about in 2024?", "and Guangxi?", "and western China?"),
-    (
-        "How many valid invention patents does western China have?",
-        "and at the end of September 2024?",
-        "what about in 2024?",
-        "and Guangxi?",
-        "and western China?",
-    ),
-)  # fmt: skip
 TARGET_PER_SECOND = 300
 WARM_UP_QUESTIONS = 50
 START_SECONDS = 30.0
@@ -74,7 +64,7 @@ runpy.run_module("bot", run_name="__main__")
 
 def questions_of(user: int, count: int) -> list[str]:
     """The `count` questions one user asks: a dialogue with follow-ups, over and over."""
-    dialogue = DIALOGUES[user % len(DIALOGUES)]
+    dialogue = LOAD_DIALOGUES[user % len(LOAD_DIALOGUES)]
     return [dialogue[i % len(dialogue)] for i in range(count)]
 
 
@@ -146,7 +136,7 @@ def run(args: argparse.Namespace) -> int:
             stub.wait_for("setMyCommands", timeout=START_SECONDS)
             # Warm-up in other chats: first connections, first answers, lazily built state.
             stub.enqueue_many(
-                [stub.message(DIALOGUES[0][0], chat_id=1 + n) for n in range(WARM_UP_QUESTIONS)]
+                [stub.message(LOAD_DIALOGUES[0][0], chat_id=1 + n) for n in range(WARM_UP_QUESTIONS)]
             )
             stub.wait_until(lambda: stub.counts["sendMessage"] >= WARM_UP_QUESTIONS, args.timeout, "warm-up")
             mark, before = stub.mark(), stub.counts["sendMessage"]

@@ -269,8 +269,7 @@ def misses(limit: int, db_path: Path) -> None:
 
         ipfacts misses --limit 10
     """
-    ensure_database(db_path)  # the misses alone: no need to load the facts and index them
-    rows = top_misses(db_path, limit)
+    rows = top_misses(db_path, limit)  # read as stored: no build, no facts loaded
     if not rows:
         click.echo("No unanswered questions recorded.")
     for question, count in rows:

@@ -106,8 +106,13 @@ def stored_misses(path: Path) -> list[dict[str, object]]:
 
 
 def top_misses(path: Path, limit: int) -> list[tuple[str, int]]:
-    """The most frequent unanswered questions recorded at `path`, with their counts."""
+    """The most frequent unanswered questions recorded at `path`, with their counts (none if
+    there is no database there yet)."""
+    if not path.exists():
+        return []
     with open_database(path) as db:
+        if "misses" not in db.table_names():
+            return []
         rows = db.query(
             "select lower(trim(question)) q, count(*) n from misses group by q order by n desc, q limit ?",
             [limit],

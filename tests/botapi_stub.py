@@ -622,6 +622,23 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+# Two conversations with follow-ups, whose replies all differ from each other's: the reliability
+# tests and benchmarks/telegram_throughput.py ask them.
+GI_QUESTIONS = (
+    "How many GIs does Guangxi have?",
+    "and western China?",
+    "what about in 2024?",
+    "and Guangxi?",
+)
+PATENT_QUESTIONS = (
+    "How many valid invention patents does western China have?",
+    "and at the end of September 2024?",
+    "what about in 2024?",
+    "and Guangxi?",
+)
+LOAD_DIALOGUES = tuple((*questions, "and western China?") for questions in (GI_QUESTIONS, PATENT_QUESTIONS))
+
+
 def expected_replies(engine: Engine, questions: Sequence[str]) -> list[str]:
     """The replies one chat must get, each question asked with the context the previous left."""
     replies, context = [], None

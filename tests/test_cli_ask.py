@@ -110,3 +110,10 @@ def test_misses_lists_unanswered_questions(db_path: Path) -> None:
     CliRunner().invoke(cli, ["ask", "patents in Tibet", "--db", str(db_path)])
     result = CliRunner().invoke(cli, ["misses", "--db", str(db_path)])
     assert "1  patents in tibet" in result.output
+
+
+def test_misses_reads_the_database_as_stored_and_creates_none(tmp_path: Path) -> None:
+    missing = tmp_path / "none.db"
+    result = CliRunner().invoke(cli, ["misses", "--db", str(missing)])
+    assert result.exit_code == 0 and "No unanswered questions recorded." in result.output
+    assert not missing.exists()

@@ -30,8 +30,14 @@ from bot.flow import RetryingRateLimiter
 from bot.render import render_html
 from bot.telegram import BoundedRequest
 from intents.engine import Engine
-from tests.botapi_stub import TOKEN, BotApiStub
-from tests.botapi_stub import expected_replies as stub_expected_replies
+from tests.botapi_stub import (
+    GI_QUESTIONS,
+    LOAD_DIALOGUES,
+    PATENT_QUESTIONS,
+    TOKEN,
+    BotApiStub,
+    expected_replies,
+)
 from tests.test_telegram_serve import START_SECONDS, Bot
 
 QUICK_RETRIES = (0.1, 0.2, 0.4)
@@ -154,25 +160,13 @@ async def test_a_slow_answer_is_waited_for_not_sent_again(stub: BotApiStub, ext_
 
 # --- The real bot process under a mix of faults ------------------------------------------------
 
-GI_QUESTIONS = (
-    "How many GIs does Guangxi have?",
-    "and western China?",
-    "what about in 2024?",
-    "and Guangxi?",
-)
-PATENT_QUESTIONS = (
-    "How many valid invention patents does western China have?",
-    "and at the end of September 2024?",
-    "what about in 2024?",
-    "and Guangxi?",
-)
 # Figures the bundled releases state, which the first questions' answers must carry.
 STABLE_FIGURES = {GI_QUESTIONS[0]: "211", PATENT_QUESTIONS[0]: "531,000", PATENT_QUESTIONS[1]: "493,000"}
 
 
-def expected_replies(engine: Engine, questions: tuple[str, ...]) -> list[str]:
+def checked_replies(engine: Engine, questions: tuple[str, ...]) -> list[str]:
     """The replies one chat must get; those the releases pin down checked against their figure."""
-    replies = stub_expected_replies(engine, questions)
+    replies = expected_replies(engine, questions)
     for question, reply in zip(questions, replies, strict=True):
         if question in STABLE_FIGURES:
             assert f"<b>{STABLE_FIGURES[question]}</b>" in reply, (question, reply)
@@ -211,7 +205,7 @@ def test_under_a_mix_of_faults_every_question_is_answered_exactly_once_and_the_b
     stub: BotApiStub, db_path: Path, engine: Engine, tmp_path: Path
 ) -> None:
     chats = {7001 + n: GI_QUESTIONS if n % 2 else PATENT_QUESTIONS for n in range(FAULT_CHATS)}
-    expected = {chat: expected_replies(engine, questions) for chat, questions in chats.items()}
+    expected = {chat: checked_replies(engine, questions) for chat, questions in chats.items()}
     bot = Bot(stub, tmp_path, db_path)
     try:
         stub.wait_for("setMyCommands", timeout=START_SECONDS)
@@ -250,7 +244,7 @@ def test_under_a_mix_of_faults_every_question_is_answered_exactly_once_and_the_b
     delivered = stub.delivered("sendMessage")
     for chat, replies in expected.items():
         assert [c.text for c in delivered if c.chat_id == chat] == replies, f"chat {chat}"
-    assert [c.text for c in delivered if c.chat_id == lost_chat] == expected_replies(engine, GI_QUESTIONS[:1])
+    assert [c.text for c in delivered if c.chat_id == lost_chat] == checked_replies(engine, GI_QUESTIONS[:1])
     assert len(stub.sent("sendMessage", lost_chat)) == 2  # the dropped reply was tried once
     assert {c.chat_id for c in delivered} == {*chats, lost_chat}
     assert stub.pending() == []
@@ -269,8 +263,7 @@ def test_under_a_mix_of_faults_every_question_is_answered_exactly_once_and_the_b
 # --- A crowd: 200 users asking 10 questions each at once ---------------------------------------
 
 LOAD_USERS = 200
-GI_DIALOGUE = (*GI_QUESTIONS, "and western China?") * 2
-PATENT_DIALOGUE = (*PATENT_QUESTIONS, "and western China?") * 2
+GI_DIALOGUE, PATENT_DIALOGUE = (dialogue * 2 for dialogue in LOAD_DIALOGUES)
 LOAD_SECONDS = 60.0
 # The serve process with python-telegram-bot's overall flood limiter switched off (Telegram's
 # 30 messages a second, bot.flow.OVERALL_MESSAGES): at that rate 2,000 replies take 67 s, and
@@ -292,7 +285,7 @@ def test_two_hundred_users_asking_at_once_each_get_their_own_answers_and_follow_
     stub: BotApiStub, db_path: Path, engine: Engine, tmp_path: Path
 ) -> None:
     users = {9000 + n: (GI_DIALOGUE, PATENT_DIALOGUE)[n % 2] for n in range(LOAD_USERS)}
-    expected = {dialogue: expected_replies(engine, dialogue) for dialogue in (GI_DIALOGUE, PATENT_DIALOGUE)}
+    expected = {dialogue: checked_replies(engine, dialogue) for dialogue in (GI_DIALOGUE, PATENT_DIALOGUE)}
     other = {GI_DIALOGUE: PATENT_DIALOGUE, PATENT_DIALOGUE: GI_DIALOGUE}
     # Every reply differs between the two dialogues, and every follow-up's from the answer it
     # gets without context: an answer given with another chat's context cannot pass for the
