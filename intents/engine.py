@@ -32,7 +32,7 @@ from intents.slots import (
     read_slots,
     wanted_kind,
 )
-from intents.text import MAX_QUESTION_CHARS, content_words, normalize
+from intents.text import MAX_QUESTION_CHARS, content_words, normalize, without_spans
 from intents.vocabulary import Want, load_vocabulary
 
 # A figure is stated only when its group scores at least this (0..1)... Swept over the three
@@ -421,7 +421,7 @@ class Engine:
             return self._no_figure(question, words, slots, None, candidates or None)
         best = self._prefer_main_subject(candidates, slots)
         # the places named are no thing counted ("how many western registered trademarks")
-        thing = self._counted_thing(_without_spans(slots.text, [(a, b) for a, b, _ in slots.subject_spans]))
+        thing = self._counted_thing(without_spans(slots.text, [(a, b) for a, b, _ in slots.subject_spans]))
         if thing and thing not in _counts(best.group):
             # "with 42 million passenger trips, how many patents did it get?": the thing counted
             # is the figure asked for, the other one only says which; "how many bridges were
@@ -733,7 +733,7 @@ class Engine:
             for a, b, name in slots.subject_spans
             if name in self.index.place_names or name in self.index.subjects
         ]
-        residual = _without_spans(slots.text, slots.spans + place_spans)
+        residual = without_spans(slots.text, slots.spans + place_spans)
         # a unit of measure no figure's description writes that way ("in square km") picks
         # figures by their unit (Index.unit_fits), and is no word to match
         residual = MEASURE_UNIT_WORDS.sub(
@@ -837,7 +837,7 @@ class Engine:
         """The question without the names of things it names: place names count ("EU ones"),
         but "GIs under the China EU agreement" may mean its Chinese ones as much as its EU ones."""
         things = [(a, b) for a, b, name in slots.subject_spans if name not in self.index.place_names]
-        return _without_spans(slots.text, things)
+        return without_spans(slots.text, things)
 
     def _mentioned(self, place: str) -> bool:
         return self.index.mentioned_anywhere(place)
@@ -1406,14 +1406,6 @@ def _beside_release(text: str, period: QuestionPeriod) -> bool:
     """Whether a period is next to a release word ("the 2024 article", "the August press
     conference"): it names when a figure was reported, not the time it is for."""
     return bool(REPORTED_BEFORE.search(text[: period.start]) or REPORTED_AFTER.match(text[period.end :]))
-
-
-def _without_spans(text: str, spans: list[tuple[int, int]]) -> str:
-    characters = list(text)
-    for start, end in spans:
-        for position in range(start, min(end, len(characters))):
-            characters[position] = " "
-    return "".join(characters)
 
 
 def asked_label(period: QuestionPeriod) -> str:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 
 from facts.periods import MONTHS, find_periods
-from intents.text import normalize, whole_words
+from intents.text import normalize, whole_words, without_spans
 from intents.vocabulary import Want, load_vocabulary
 
 # Order matters: the first kind whose cue appears wins ("how fast" before "how many").
@@ -43,10 +43,12 @@ QUARTER_WORDS = {"1": "first", "2": "second", "3": "third", "4": "fourth"}
 QUARTER_END = re.compile(
     r"\bend of (?:the )?(?:q([1-4])|(first|second|third|fourth) quarter)\b(?!\s+(?:of\s+)?(?:19|20)\d\d)"
 )
+# the month a quarter ends in, by its number or its word: "3" and "third" are September
 QUARTER_LAST_MONTH = {
-    "1": "march", "2": "june", "3": "september", "4": "december",
-    "first": "march", "second": "june", "third": "september", "fourth": "december",
-}  # fmt: skip
+    key: calendar.month_name[3 * int(number)].lower()
+    for number, word in QUARTER_WORDS.items()
+    for key in (number, word)
+}
 
 
 def rewrite_periods(text: str) -> str:
@@ -277,7 +279,7 @@ def read_slots(question: str, today: dt.date, subject_finder: SubjectFinder) -> 
     text = rewrite_periods(INTRODUCTION.sub("", QUOTE_MARKS.sub("", normalize(question))))
     since_start = SINCE_START.search(text)
     if since_start:  # a time, not words of a figure ("opened" is no "start" asked about)
-        text = text[: since_start.start()] + " " * len(since_start.group(0)) + text[since_start.end() :]
+        text = without_spans(text, [since_start.span()])
     subject_spans = subject_finder.find(text)
     topics = [m.span(1) for m in RELEASE_TOPIC.finditer(text)]
     asked = [s for s in subject_spans if not any(a <= s[0] < b for a, b in topics)]
@@ -285,7 +287,7 @@ def read_slots(question: str, today: dt.date, subject_finder: SubjectFinder) -> 
         # the release's topic is no word to match, period or kind of answer either; the text
         # keeps its length (spans)
         subject_spans = asked
-        text = "".join(" " if any(a <= i < b for a, b in topics) else c for i, c in enumerate(text))
+        text = without_spans(text, topics)
     slots = Slots(text=text, since_start=bool(since_start), subject_spans=subject_spans)
     periods = question_periods(text, today)
     slots.periods = [p for p in periods if p.value]

@@ -25,6 +25,15 @@ def whole_words(forms: Iterable[str]) -> re.Pattern[str]:
     return re.compile(r"(?<![\w-])(?:" + alternatives + r")(?![\w-])")
 
 
+def without_spans(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    """The text with each span blanked out, the same length (so other spans still point right)."""
+    characters = list(text)
+    for start, end in spans:
+        for position in range(start, min(end, len(characters))):
+            characters[position] = " "
+    return "".join(characters)
+
+
 def normalize(text: str) -> str:
     """Lower case, NFKC, curly quotes and dashes made plain, control and format chars removed."""
     text = unicodedata.normalize("NFKC", text)
