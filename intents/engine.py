@@ -803,7 +803,7 @@ class Engine:
         """Groups for the words; `not_asked`: words of the other side of a comparison."""
         if want == "change":
             words = [w for w in words if w != "growth"]  # "increase", "grew": the change itself
-        asked = set(self.index.content(self._asked_text(slots))) - not_asked
+        asked = set(content_words(self._asked_text(slots))) - not_asked
         candidates = self.index.candidates(
             words, want, slots.subjects, previous, asked, self.index.narrowed(slots.text)
         )
@@ -831,7 +831,7 @@ class Engine:
     def _asked_contrasts(self, slots: Slots) -> set[str]:
         """The words of contrasts the question says itself ("Chinese", "EU"), in their
         contrasts' spelling; not those in the names of things it names ("China-EU")."""
-        return set(self.index.contrast_parts(self.index.content(self._asked_text(slots))))
+        return set(self.index.contrast_parts(content_words(self._asked_text(slots))))
 
     def _asked_text(self, slots: Slots) -> str:
         """The question without the names of things it names: place names count ("EU ones"),
