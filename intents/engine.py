@@ -29,6 +29,7 @@ from intents.slots import (
     QuestionPeriod,
     Slots,
     period_matches,
+    asking_clause,
     read_slots,
     wanted_kind,
 )
@@ -300,6 +301,8 @@ class Engine:
         if context is not None and time.time() - context.updated > CONTEXT_TTL_SECONDS:
             context = None  # a conversation left this long is over: nothing of it is carried
         result = self._answer(question[:MAX_QUESTION_CHARS], context)
+        if not result.answered and result.kind in {"unknown", "clarify"}:
+            result = self._asked_after_story(question[:MAX_QUESTION_CHARS], context) or result
         if record_miss and not result.answered and result.kind in {"unknown", "clarify"}:
             self._record_miss(result)
         result.score = round(result.score, 3)
@@ -315,6 +318,40 @@ class Engine:
             elif group:
                 result.context.counted = group.metric
         return result
+
+    def _asked_after_story(self, question: str, context: Context | None) -> Answer | None:
+        """A long question whose story drowned what it asks ("I'm drafting a note for our
+        delegation in Vientiane and the railway is called patent-rich. How many patents were
+        obtained while it was built?"): its asking clause, with the things and periods the story
+        names. A name or topic the releases do not know anywhere in it still declines."""
+        text = normalize(question)
+        split = asking_clause(text)
+        if split is None or self.index.unknown_name(question) or self.index.uncovered_topics.search(text):
+            return None
+        clause, story = split
+        told = read_slots(self.index.correct(story), self.today(), self.index.subject_finder)
+        asked = read_slots(self.index.correct(clause), self.today(), self.index.subject_finder)
+        things = [
+            s for s in [*told.subjects, *asked.subjects]
+            if s in self.index.subjects and s not in self.index.place_names
+        ]  # fmt: skip
+        refers_back = _refers_back(clause)
+        # the story's places carry ("reading about Guangxi ... what output value do those GIs
+        # give?"), its things only where the clause points back at them ("while it was built");
+        # a place with no figures is where a thing named is ("a delegation in Vientiane ... the
+        # railway"), or, with no thing named, the place asked about ("on Yunnan. How many GIs?")
+        carried = [
+            s for s in told.subjects
+            if s not in asked.subjects
+            and (s in self.index.place_names or refers_back)
+            and (s in self.index.subjects or not things)
+        ]  # fmt: skip
+        periods = [] if asked.periods else [p.text for p in told.periods]
+        retried = self._answer(" ".join([clause.rstrip(" ?.!"), *carried, *periods]) + "?", context)
+        if not retried.answered:
+            return None
+        retried.question = question
+        return retried
 
     def answer_fact(self, fact_id: str, context: Context | None = None) -> Answer:
         """The reply for a figure chosen directly (a "Did you mean" button)."""

@@ -272,6 +272,37 @@ RELEASE_TOPIC = re.compile(
 QUOTE_MARKS = re.compile(r"\"|(?<![a-z])'|'(?![a-z])")
 # "IP officer here: ...", "journalist here, ...": who is asking, not what
 INTRODUCTION = re.compile(r"^[\w\s,'-]{0,40}?\bhere\s*[:,;.!-]+\s*")
+# A long question may tell a story before it asks ("I'm drafting a note for a delegation in
+# Vientiane and the railway keeps being called patent-rich. Could you tell me how many patents
+# were obtained while it was being built?"). Clauses end at sentence marks, dashes and "but";
+# the asking clause is the last with an asking word, from that word when a request leads to it
+# ("could you tell me how many ...", "what I need is how much ...").
+CLAUSE_END = re.compile(r"[.?!;:](?=\s|$)|\s-\s|,\s+(?:but|so)\s")
+ASKING = re.compile(
+    r"\b(?:how (?:many|much|fast|quickly|big|large|high|long)|what|which|when|in (?:what|which) year)\b"
+)
+REQUEST = re.compile(r"\b(?:(?:tell|remind|show|give) me|know|wonder(?:ing)?|is|ask(?:s|ing)?)\s*$")
+# Shorter than this (in words), a question is read whole.
+STORY_MIN_WORDS = 18
+
+
+def asking_clause(text: str) -> tuple[str, str] | None:
+    """The clause of a long, normalized question that asks, and the story around it; None
+    for a question that is all asking."""
+    if len(text.split()) < STORY_MIN_WORDS:
+        return None
+    bounds = [0, *(m.end() for m in CLAUSE_END.finditer(text)), len(text)]
+    for start, end in reversed(list(zip(bounds, bounds[1:]))):
+        cues = list(ASKING.finditer(text, start, end))
+        if not cues:
+            continue  # "Can you help?" after the question asks nothing of its own
+        begin = next((c.start() for c in cues if REQUEST.search(text, start, c.start())), start)
+        clause = text[begin:end]
+        if len(clause.split()) < 3:
+            continue
+        story = f"{text[:begin]} {text[end:]}".strip()
+        return (clause, story) if len(story.split()) >= 5 else None
+    return None
 
 
 def read_slots(question: str, today: dt.date, subject_finder: SubjectFinder) -> Slots:

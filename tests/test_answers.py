@@ -955,6 +955,49 @@ def test_two_figures_named_at_once_are_a_question_back(
     assert {s.label.split(" — ")[0] for s in answer.suggestions} == figures
 
 
+@pytest.mark.parametrize(
+    ("question", "value"),
+    [
+        (
+            "I'm drafting a briefing note for our trade delegation in Vientiane and the China–Laos Railway "
+            "keeps getting described as 'patent-rich'. Could you tell me how many patents were actually "
+            "obtained while it was being built?",
+            30,
+        ),
+        (
+            "So I've been reading about Guangxi and its GIs, fruit, tea, that sort of thing, and honestly "
+            "I've lost track — what's the total output value those GIs are said to generate?",
+            200_000_000_000,
+        ),
+        (
+            "I'm writing a feature on the 'photovoltaic sheep' in Qinghai — I know it was patented a while "
+            "back and the park is enormous, but what I actually need for my piece is how much electricity "
+            "the park generates per year at most. Can you help?",
+            80_000_000,
+        ),
+    ],
+)
+def test_a_long_question_is_answered_by_the_clause_that_asks(engine: Engine, question: str, value: float) -> None:
+    answer = engine.answer(question)
+    assert answer.answered and [f.value for f in answer.facts] == [value]
+    assert answer.question == question
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # the story names the place asked about, which has no figures
+        "I am writing a long story about Yunnan province and its tea growers and their brands. How many GI products are there?",
+        # or a topic the releases never give figures for
+        "My editor wants a piece on the yuan exchange rate and on patents in the west. What is the exchange rate there?",
+        # or a period the releases have no figure for
+        "Back in 2015 I wrote a story about patents in the west for my old paper. How many valid invention patents were there?",
+    ],
+)
+def test_a_long_question_keeps_what_its_story_rules_out(engine: Engine, question: str) -> None:
+    assert not engine.answer(question).answered
+
+
 def test_an_edition_the_releases_do_not_tell_of_gets_no_figure(engine: Engine) -> None:
     answer = engine.answer("In what year was the 17th China–EU Heads of IP Offices Meeting held?")
     assert not answer.answered and answer.facts == []
