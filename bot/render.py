@@ -124,7 +124,7 @@ def render_plain(answer: Answer) -> str:
         return "\n".join(lines)
     if answer.kind == "change":
         return _change_plain(answer)
-    if answer.kind == "compare":
+    if answer.kind in {"compare", "both"}:
         return "\n".join(_compare_lines(answer, plain=True))
     facts = answer.facts
     lines = [f"{_headline(facts)} — {_describe(facts[0])}."]
@@ -156,7 +156,7 @@ def _change_plain(answer: Answer) -> str:
 
 
 def _compare_lines(answer: Answer, plain: bool) -> list[str]:
-    """Two figures side by side, each with its source, and the gap between them if computed."""
+    """Two figures side by side, each with its source, and (compared) the gap between them."""
     e = (lambda text: text) if plain else html.escape
     first, second = answer.facts
     lines = [
@@ -165,7 +165,9 @@ def _compare_lines(answer: Answer, plain: bool) -> list[str]:
         else f"<b>{e(figure_text(fact))}</b> — {e(_describe(fact))}"
         for fact in (first, second)
     ]
-    if answer.difference is None and first.period != second.period:
+    if answer.kind == "both":
+        pass  # asked for both, not which is more
+    elif answer.difference is None and first.period != second.period:
         note = "They are for different times, so ipfacts does not subtract them."
     elif answer.difference is None:
         note = "One of them is not exact (over, nearly, up to), so ipfacts does not subtract them."
@@ -185,7 +187,8 @@ def _compare_lines(answer: Answer, plain: bool) -> list[str]:
             "The two are equal." if gap == 0
             else f"{name[0].upper()}{name[1:]} is higher by {number(gap)}{unit} (computed by ipfacts from the two cited figures)."
         )  # fmt: skip
-    lines.append(e(note) if plain else f"<i>{e(note)}</i>")
+    if answer.kind != "both":
+        lines.append(e(note) if plain else f"<i>{e(note)}</i>")
     for fact in {(f.source_id, f.quote): f for f in (first, second)}.values():  # one sentence may give both
         source = answer.sources[fact.source_id]
         if plain:
@@ -214,7 +217,7 @@ def render_html(answer: Answer) -> str:
     e = html.escape
     if answer.kind == "smalltalk" or not answer.answered:
         return e(render_plain(answer)).strip()
-    if answer.kind == "compare":
+    if answer.kind in {"compare", "both"}:
         return "\n".join(_compare_lines(answer, plain=False))
     if answer.kind == "change":
         later, earlier = answer.facts

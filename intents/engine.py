@@ -107,6 +107,10 @@ JOINED_PAIR = re.compile(r"\b([a-z][\w-]*) and ([a-z][\w-]*) [a-z][\w-]*s$")
 PART_OF_WHOLE = re.compile(r"\b(?:in|on) (?:the|[\w-]+'s) ")
 # A question asking for that whole ("in total", "the whole list").
 WHOLE = re.compile(r"\b(?:in total|overall|altogether|all told|in all|total|whole|entire)\b")
+# Two figures named side by side ("GI products and GI trademarks"), or two members of a contrast
+# ("Chinese and EU GIs").
+AND_SPLIT = re.compile(r"\s(?:and|&)\s")
+JOINED_MEMBERS = re.compile(r"\b([a-z]+) (?:and|&) ([a-z]+)\b")
 # A question that adds figures up ("GI products and GI trademarks combined").
 SUMMED = re.compile(r"\b(?:combined|sum|plus|together|altogether|add(?:ed)? up|in all|in total)\b")
 # ...and a follow-up adding the figures the conversation has named ("and both together?"); not
@@ -549,6 +553,11 @@ class Engine:
             message = f"I have no figure for {best.group.metric} ({best.group.subject}) of {written}."
             return self._not_this(question, slots, best, message)
         other = self._other_figure(best, words, want, slots, candidates)
+        if other and not SUMMED.search(slots.text) and want not in {"ratio", "change", "ranking"}:
+            # "the west's patents and trademarks": both figures, each as cited
+            both = self._both(question, best, other, slots, words)
+            if both:
+                return both
         if other:
             # "valid patents plus trademarks": two figures named, neither the answer alone
             message = (
@@ -683,7 +692,10 @@ class Engine:
         names another figure on its own; or, in a sum ("GI products and GI trademarks
         combined"), a figure whose every word the question says and `best` leaves one of."""
         leftover = [w for w in words if w not in best.group.words and w in self.index.by_word]
-        if SUMMED.search(slots.text):
+        joined = self._joined_figure(best, want, slots)
+        if joined:
+            return joined
+        if SUMMED.search(slots.text) or self._joins_members(slots.text):
             named = next(
                 (
                     c for c in candidates
@@ -726,6 +738,62 @@ class Engine:
         ):
             return others[0]
         return None
+
+    def _joined_figure(self, best: Candidate, want: Want | None, slots: Slots) -> Candidate | None:
+        """A figure named beside `best` with "and" ("GI products and GI trademarks"): each side
+        of the "and" ends with the word its own figure counts and names that figure alone."""
+        for joint in AND_SPLIT.finditer(slots.text):
+            if any(a < joint.start() < b for a, b, _ in slots.subject_spans):
+                continue  # "the China-Laos railway and ..." is cut elsewhere
+            found = []
+            before, after = self._words(slots, 0, joint.start()), self._words(slots, joint.end())
+            # the words next to "and": "GI products | and | GI trademarks does the west have"
+            for side, heads in ((before, before[-1:]), (after, after[:2])):
+                candidates = self._candidates(side, want, slots, [])
+                if not (side and self._confident(candidates)):
+                    break
+                counted = _counts(candidates[0].group)
+                if not any(w in counted and not w.endswith("ed") for w in heads):
+                    break  # "recognized and protected": ways of one figure, not two figures
+                found.append(candidates[0])
+            if len(found) == 2 and found[0].group is not found[1].group:
+                if found[0].group is best.group:
+                    return found[1]
+                if found[1].group is best.group:
+                    return found[0]
+        return None
+
+    def _joins_members(self, text: str) -> bool:
+        """Whether "and" joins two members of a contrast ("Chinese and EU GIs")."""
+        return any(
+            len(set(self.index.contrast_parts(m.groups())) & contrast) == 2
+            for m in JOINED_MEMBERS.finditer(text)
+            for contrast in self.index.contrasts
+        )
+
+    def _both(
+        self, question: str, best: Candidate, other: Candidate, slots: Slots, words: list[str]
+    ) -> Answer | None:
+        """The two figures a question names side by side ("patents and trademarks in the west"),
+        in the order it names them, each with its source; None when one lacks the period asked
+        or a word neither explains asks something else of them ("the ratio of ... to ...")."""
+        a, b = (self._fact_for(c.group, slots, slots.periods) for c in (best, other))
+        if a is None or b is None or not self.index.covers(best.group, [w for w in words if w not in other.group.words]):
+            return None
+        asked = content_words(slots.text)
+        def first_said(one: Candidate, two: Candidate) -> int:  # by the words only it has
+            return min((asked.index(w) for w in one.group.words - two.group.words if w in asked), default=len(asked))
+
+        if first_said(other, best) < first_said(best, other):
+            (best, a), (other, b) = (other, b), (best, a)
+        return Answer(
+            question=question, answered=True, kind="both", facts=[a, b],
+            sources={f.source_id: self._sources[f.source_id] for f in (a, b)},
+            intent=f"{best.group.label} | {other.group.label}", score=round(min(best.score, other.score), 3),
+            context=Context(
+                metric=best.group.metric, subject=best.group.subject, stated_period=a.period, fact_ids=[a.id, b.id]
+            ),
+        )  # fmt: skip
 
     def understand(
         self, question: str, context: Context | None = None

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from facts.models import Fact, Source
 
-AnswerKind = Literal["figure", "change", "compare", "history", "clarify", "unknown", "smalltalk"]
+AnswerKind = Literal["figure", "change", "compare", "both", "history", "clarify", "unknown", "smalltalk"]
 
 
 class Context(BaseModel):

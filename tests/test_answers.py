@@ -956,6 +956,38 @@ def test_two_figures_named_at_once_are_a_question_back(
 
 
 @pytest.mark.parametrize(
+    ("question", "values"),
+    [
+        ("how many GI products and GI trademarks does the west have as of june 2025?", [978, 2399]),
+        ("What are the west's GI trademarks and GI products?", [2399, 978]),
+        ("patents and trademarks in western China", [531_000, 7_006_000]),
+        ("How many Chinese and EU GIs are protected under the agreement?", [100, 96]),
+    ],
+)
+def test_two_figures_asked_for_together_are_both_given(engine: Engine, question: str, values: list[float]) -> None:
+    answer = engine.answer(question)
+    assert (answer.answered, answer.kind) == (True, "both")
+    assert [f.value for f in answer.facts] == values
+    text = render_plain(answer)
+    # each figure with its own quote, and nothing computed from the two
+    assert all(f"“{f.quote}”" in text for f in answer.facts) and "computed" not in text
+    assert render_html(answer).count("<b>") == 2
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is the ratio of valid trademarks to valid invention patents in western China?",
+        "how many GI products were recognized and protected in the west",
+        "how many GI collective and certification trademarks does the west have",
+    ],
+)
+def test_one_figure_described_with_and_is_not_two(engine: Engine, question: str) -> None:
+    answer = engine.answer(question)
+    assert answer.kind != "both" and len(answer.facts) <= 1
+
+
+@pytest.mark.parametrize(
     ("question", "value"),
     [
         (
