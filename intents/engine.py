@@ -974,8 +974,12 @@ class Engine:
             context.subject not in self.index.things_by_word.get(w, {context.subject})
             for w in content_words(slots.text)  # already typo-corrected
         )
-        if context.subject and all(s not in self.index.subjects for s in slots.subjects) and not other_thing:
+        if (
+            context.subject and not other_thing
+            and all(s not in self.index.subjects and self.index.names_place(context.subject, s) for s in slots.subjects)
+        ):  # fmt: skip
             # "and EU ones?" after the China-EU agreement: still the agreement, now its EU side
+            # (not "and in Xinjiang?" after the west's GI products: a place of its own)
             slots.subjects = [context.subject, *slots.subjects]
         if not slots.periods and not slots.latest and context.stated_period and THAT_TIME.search(slots.text):
             # "and how many were there at that time?": the period of the figure just given

@@ -193,11 +193,15 @@ def wanted_kind(text: str, period_count: int = 0) -> Want | None:
     text = re.sub(r"\bwhat (?:is |was )?(?:the )?number of\b", "how many", text)
     text = re.sub(r"\bhigh growth\b", "high-growth", text)
     text = re.sub(r"\b(?:add|adds|added) up to\b", "total", text)  # a sum, not a change
+    # "the output when expressed in US dollars": a unit asked for, not a date
+    text = re.sub(r"\bwhen (?:expressed|converted|measured|given|stated|put|written|shown)\b", "", text)
     if RATIO_PER.search(text):
         return "ratio"  # "output value per western GI product": a figure divided, never given
     hits = [want for want in WANT_ORDER if want in patterns and patterns[want].search(text)]
     if STRONG_CHANGE.search(text) or ("change" in hits and period_count >= 2):
         return "change"
+    if CHANGED_BY.search(text) and not re.search(r"year[- ]on[- ]year|yoy|percent|%|\brate\b", text):
+        return "change"  # "so how much did it change?": by how much, not how many now
     moved = "growth" in hits or GROWTH_WORD.search(text)
     if moved and period_count >= 2 and not re.search(r"year[- ]on[- ]year|yoy|percent|%|rate", text):
         return "change"  # "how did GI products rise from 2024 to June 2025?"
@@ -244,6 +248,8 @@ STRONG_CHANGE = re.compile(
     r"\b(how many more|how much more|difference|gap|change (?:from|between|since)|(?<!year-on-year )(?<!year on year )(?<!yoy )(?<!percentage )change in|added|additional|net (?:gain|increase)"
     r"|minus|subtract(?:ed|ing)?|add|adds|(?<!high )gain(?:ed|s)?(?! (?:recognition|protection|approval|status|entry|access|a|an|the)\b))\b"
 )
+
+CHANGED_BY = re.compile(r"\bhow (?:much|many) (?:[\w']+ ){0,4}?chang(?:e|ed)\b")
 
 
 def month_name(number: int) -> str:

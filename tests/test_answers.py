@@ -31,6 +31,10 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
         ("how many valid invention patents does western China have?", 531000),
         ("How many patents in force in the west?", 531000),
         ("guangxi GIs how mnay", 211),
+        ("how many GIs guangxi hav", 211),
+        ("how many ppl rode the china laos railway since it opened", 42_000_000),
+        # a unit asked for, not a date
+        ("What is the annual direct output of the west's GI products when expressed in US dollars?", 429.8e9),
         ("trademark growth yoy west", 10.5),
         ("valid invention patents western china at the end of September 2024", 493000),
         ("GI products recognised in western China in 2024", 931),
@@ -342,6 +346,8 @@ def test_says_it_has_no_such_figure_rather_than_another(engine: Engine, question
         [("How fast did western China's GDP grow in 2023?", 5.5), ("and the national average?", 5.2)],
         [("How many Chinese GIs are protected under the China-EU agreement?", 100), ("and EU ones?", 96)],
         [("How big is the Talatan solar park?", 600), ("how many sheep are there?", None)],
+        # a province of the west, which the west's figures are not: no figure there
+        [("How many GI products did western China have as of June 2025?", 978), ("and in Xinjiang?", None)],
         [
             ("How many liters of Helan Mountain wine did European areas import?", 228000),
             ("what was that worth?", None),
@@ -461,6 +467,7 @@ def test_says_it_has_no_such_figure_rather_than_another(engine: Engine, question
         "gdp-national",
         "gi-eu",
         "park-sheep",
+        "west-then-a-province-without-figures",
         "wine-worth",
         "meeting-edition-year",
         "meeting-eu-asean-year",
@@ -551,6 +558,8 @@ def test_a_quoted_figure_or_a_gap_asks_for_the_change(
             ],
             38000,
         ),
+        (["How many GI products in western China as of June 2025?", "and in the 2024 article?", "so how much did it change?"], 47),
+        (["GI products in the west?", "how much has that changed?"], 47),
         # "the increase" between the two figures just given is their difference
         (
             ["western patents in force end of september 2024", "and as of june 2025", "whats the increase"],
