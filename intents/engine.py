@@ -124,10 +124,10 @@ FROM_POINT = re.compile(r"\b(?:than|since|from|compared (?:to|with)|over|vs|vers
 # A period that bounds a running total rather than the time it counts ("by 2024", "as of 2024").
 UP_TO = re.compile(r"(?:by|as of|as at|up to|until|till|through)\b")
 # A figure asked for each year ("trips per year", "annually", "in its first year").
-PER_YEAR = re.compile(
-    r"\b(?:per (?:year|annum|yr|month|week|day)|annually|annual|each (?:year|month|week|day)"
+PER_YEAR = re.compile(  # not the newspaper ("a China Daily-style feature")
+    r"(?<![\w-])(?:per (?:year|annum|yr|month|week|day)|annually|annual|each (?:year|month|week|day)"
     r"|a (?:year|month|week|day)(?! ago| earlier| before)|every (?:year|month|week|day)"
-    r"|yearly|monthly|weekly|daily|quarterly|first year)\b"
+    r"|yearly|monthly|weekly|(?<!china )daily|quarterly|first year)(?![\w-])"
 )
 # A year, a half or quarters: a span a change can fall within ("added in the first half of 2025").
 SPAN = re.compile(r"\d{4}(?:-H[12]|-Q[1-4](?:-Q[1-4])?)?")
@@ -305,8 +305,8 @@ class Engine:
         if context is not None and time.time() - context.updated > CONTEXT_TTL_SECONDS:
             context = None  # a conversation left this long is over: nothing of it is carried
         result = self._answer(question[:MAX_QUESTION_CHARS], context)
-        if not result.answered and result.kind in {"unknown", "clarify"}:
-            result = self._asked_after_story(question[:MAX_QUESTION_CHARS], context) or result
+        if result.kind in {"figure", "unknown", "clarify"}:
+            result = self._asked_after_story(question[:MAX_QUESTION_CHARS], context, result)
         if record_miss and not result.answered and result.kind in {"unknown", "clarify"}:
             self._record_miss(result)
         result.score = round(result.score, 3)
@@ -323,15 +323,18 @@ class Engine:
                 result.context.counted = group.metric
         return result
 
-    def _asked_after_story(self, question: str, context: Context | None) -> Answer | None:
-        """A long question whose story drowned what it asks ("I'm drafting a note for our
-        delegation in Vientiane and the railway is called patent-rich. How many patents were
-        obtained while it was built?"): its asking clause, with the things and periods the story
-        names. A name or topic the releases do not know anywhere in it still declines."""
+    def _asked_after_story(self, question: str, context: Context | None, whole: Answer) -> Answer:
+        """A long question read by the clause that asks, with the things and periods its story
+        names: where the whole question found no figure, its story may have drowned what it asks
+        ("I'm drafting a note for our delegation in Vientiane and the railway is called
+        patent-rich. How many patents were obtained while it was built?"); where it found a
+        place's figure, the clause may ask about another place ("The west's firms are a quarter
+        of the pool - so how many are in it nationally?"). A name or topic the releases do not
+        know anywhere in it still declines."""
         text = normalize(question)
         split = asking_clause(text)
         if split is None or self.index.unknown_name(question) or self.index.uncovered_topics.search(text):
-            return None
+            return whole
         clause, story = split
         told = read_slots(self.index.correct(story), self.today(), self.index.subject_finder)
         asked = read_slots(self.index.correct(clause), self.today(), self.index.subject_finder)
@@ -339,21 +342,35 @@ class Engine:
             s for s in [*told.subjects, *asked.subjects]
             if s in self.index.subjects and s not in self.index.place_names
         ]  # fmt: skip
+        asked_places = [s for s in asked.subjects if s in self.index.place_names]
+        if whole.answered:
+            subjects = {f.subject for f in whole.facts}
+            if not asked_places or subjects & set(asked_places) or not subjects <= self.index.place_names:
+                return whole  # the figure is of the place the clause asks about, or of a thing
         refers_back = _refers_back(clause)
-        # the story's places carry ("reading about Guangxi ... what output value do those GIs
-        # give?"), its things only where the clause points back at them ("while it was built");
-        # a place with no figures is where a thing named is ("a delegation in Vientiane ... the
-        # railway"), or, with no thing named, the place asked about ("on Yunnan. How many GIs?")
+        clause_words = set(content_words(asked.text))
+
+        def asked_of(thing: str) -> bool:  # "the railway ... how many patents were obtained?"
+            return any(self.index.groups[n].words & clause_words for n in self.index.by_subject.get(thing, ()))
+
+        # the story's places carry when the clause names none ("reading about Guangxi ... what
+        # output value do those GIs give?"), its things where the clause points back at them
+        # ("while it was built") or asks what one of their figures tells; a place with no
+        # figures is where a thing named is ("a delegation in Vientiane ... the railway"), or,
+        # with no thing named, the place asked about ("on Yunnan. How many GIs?")
         carried = [
             s for s in told.subjects
             if s not in asked.subjects
-            and (s in self.index.place_names or refers_back)
+            and (
+                (s in self.index.place_names and not asked_places)
+                or (s not in self.index.place_names and (refers_back or asked_of(s)))
+            )
             and (s in self.index.subjects or not things)
         ]  # fmt: skip
         periods = [] if asked.periods else [p.text for p in told.periods]
         retried = self._answer(" ".join([clause.rstrip(" ?.!"), *carried, *periods]) + "?", context)
-        if not retried.answered:
-            return None
+        if not (retried.answered or whole.answered):
+            return whole  # the whole question's reasons for no figure are its own
         retried.question = question
         return retried
 
@@ -976,7 +993,7 @@ class Engine:
         )
         if (
             context.subject and not other_thing
-            and all(s not in self.index.subjects and self.index.names_place(context.subject, s) for s in slots.subjects)
+            and all(s not in self.index.subjects and self.index.names_place(context.subject, s, words) for s in slots.subjects)
         ):  # fmt: skip
             # "and EU ones?" after the China-EU agreement: still the agreement, now its EU side
             # (not "and in Xinjiang?" after the west's GI products: a place of its own)

@@ -586,12 +586,15 @@ class Index:
                 for match in finder.finditer(text):
                     self._naming.setdefault((named[match.group(0)], where), set()).add(number)
 
-    def names_place(self, subject: str, place: str) -> bool:
-        """Whether a subject's own figures are of a thing naming a place, or describe the place
-        ("the EU" of the China-EU agreement, "Yellow River Basin provinces" of Shaanxi's); a
-        place their sentences merely list ("Urumqi (Xinjiang)") is not theirs."""
+    def names_place(self, subject: str, place: str, words: list[str]) -> bool:
+        """Whether a subject's own figures are of a thing naming a place ("the EU" of the
+        China-EU agreement), or one of them that the words ask for describes it ("Yellow River
+        Basin provinces" of Shaanxi's); a place their sentences merely list ("Urumqi (Xinjiang)",
+        "Chongqing" among the west's cities in a ranking) is not theirs."""
         numbers = self.by_subject.get(subject, ())
-        return any(n in self._groups_naming(place, where) for where in ("things", "described") for n in numbers)
+        return any(n in self._groups_naming(place, "things") for n in numbers) or any(
+            n in self._groups_naming(place, "described") and self.groups[n].words & set(words) for n in numbers
+        )
 
     def mentioned_anywhere(self, place: str) -> bool:
         """Whether any figure is of, or names, a place."""

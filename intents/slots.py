@@ -193,6 +193,8 @@ def wanted_kind(text: str, period_count: int = 0) -> Want | None:
     text = re.sub(r"\bwhat (?:is |was )?(?:the )?number of\b", "how many", text)
     text = re.sub(r"\bhigh growth\b", "high-growth", text)
     text = re.sub(r"\b(?:add|adds|added) up to\b", "total", text)  # a sum, not a change
+    # "when people say 'western China', how many provinces is that?": a count asked, not a date
+    text = re.sub(r"^when\b(?=.*\bhow (?:many|much)\b)", "", text)
     # "the output when expressed in US dollars": a unit asked for, not a date
     text = re.sub(r"\bwhen (?:expressed|converted|measured|given|stated|put|written|shown)\b", "", text)
     if RATIO_PER.search(text):
@@ -283,7 +285,9 @@ INTRODUCTION = re.compile(r"^[\w\s,'-]{0,40}?\bhere\s*[:,;.!-]+\s*")
 # were obtained while it was being built?"). Clauses end at sentence marks, dashes and "but";
 # the asking clause is the last with an asking word, from that word when a request leads to it
 # ("could you tell me how many ...", "what I need is how much ...").
-CLAUSE_END = re.compile(r"[.?!;:](?=\s|$)|\s-\s|,\s+(?:but|so)\s")
+CLAUSE_END = re.compile(  # not the full stop of "co.", "etc." or "vs."
+    r"(?<!\bco)(?<!\betc)(?<!\bvs)(?<!\bno)(?<!\bst)[.?!;:](?=\s|$)|\s-\s|,\s+(?:but|so)\s"
+)
 ASKING = re.compile(
     r"\b(?:how (?:many|much|fast|quickly|big|large|high|long)|what|which|when|in (?:what|which) year)\b"
 )

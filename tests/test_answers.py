@@ -35,6 +35,16 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
         ("how many ppl rode the china laos railway since it opened", 42_000_000),
         # a unit asked for, not a date
         ("What is the annual direct output of the west's GI products when expressed in US dollars?", 429.8e9),
+        ("And what's that western GI direct output figure when converted to US dollars?", 429.8e9),
+        # a newspaper's name, not a figure per day
+        ("In the China-Daily-style feature, how many invention patents were valid in the west at end-September 2024?", 493_000),
+        (
+            "At that same August briefing, how many fast-growing western companies did they say had been picked "
+            "for the pilot pool?",
+            2361,
+        ),
+        ("Number of still-valid invention patents in western China in the June 2025 snapshot?", 531_000),
+        ("What share of the country's GI products sits in the west? Percentage, please.", 38.8),
         ("trademark growth yoy west", 10.5),
         ("valid invention patents western china at the end of September 2024", 493000),
         ("GI products recognised in western China in 2024", 931),
@@ -348,6 +358,8 @@ def test_says_it_has_no_such_figure_rather_than_another(engine: Engine, question
         [("How big is the Talatan solar park?", 600), ("how many sheep are there?", None)],
         # a province of the west, which the west's figures are not: no figure there
         [("How many GI products did western China have as of June 2025?", 978), ("and in Xinjiang?", None)],
+        # nor a city the west's figures list (Chongqing among its cities in a ranking)
+        [("How many GI products had the western region recognised as of June 2025?", 978), ("and in Chongqing alone?", None)],
         [
             ("How many liters of Helan Mountain wine did European areas import?", 228000),
             ("what was that worth?", None),
@@ -468,6 +480,7 @@ def test_says_it_has_no_such_figure_rather_than_another(engine: Engine, question
         "gi-eu",
         "park-sheep",
         "west-then-a-province-without-figures",
+        "west-then-a-city-it-lists",
         "wine-worth",
         "meeting-edition-year",
         "meeting-eu-asean-year",
@@ -1016,6 +1029,12 @@ def test_one_figure_described_with_and_is_not_two(engine: Engine, question: str)
             "the park generates per year at most. Can you help?",
             80_000_000,
         ),
+        # the story's thing, one of whose figures the clause asks for ("co." ends no sentence)
+        (
+            "Drafting a wine-trade newsletter — the angle is Ningxia's Helan Mountain reds finding buyers in "
+            "Europe. How many litres have the UK, France and co. imported so far?",
+            228_000,
+        ),
     ],
 )
 def test_a_long_question_is_answered_by_the_clause_that_asks(engine: Engine, question: str, value: float) -> None:
@@ -1031,6 +1050,8 @@ def test_a_long_question_is_answered_by_the_clause_that_asks(engine: Engine, que
         "I am writing a long story about Yunnan province and its tea growers and their brands. How many GI products are there?",
         # or a topic the releases never give figures for
         "My editor wants a piece on the yuan exchange rate and on patents in the west. What is the exchange rate there?",
+        # or the clause asks about another place than the story's figure is of
+        "The western firms are a quarter of the pilot enterprise pool — so how many enterprises are in the pool nationally?",
         # or a period the releases have no figure for
         "Back in 2015 I wrote a story about patents in the west for my old paper. How many valid invention patents were there?",
     ],
