@@ -28,8 +28,8 @@ from intents.slots import (
     UNRESOLVED,
     QuestionPeriod,
     Slots,
-    period_matches,
     asking_clause,
+    period_matches,
     read_slots,
     wanted_kind,
 )
@@ -351,7 +351,9 @@ class Engine:
         clause_words = set(content_words(asked.text))
 
         def asked_of(thing: str) -> bool:  # "the railway ... how many patents were obtained?"
-            return any(self.index.groups[n].words & clause_words for n in self.index.by_subject.get(thing, ()))
+            return any(
+                self.index.groups[n].words & clause_words for n in self.index.by_subject.get(thing, ())
+            )
 
         # the story's places carry when the clause names none ("reading about Guangxi ... what
         # output value do those GIs give?"), its things where the clause points back at them
@@ -795,11 +797,18 @@ class Engine:
         in the order it names them, each with its source; None when one lacks the period asked
         or a word neither explains asks something else of them ("the ratio of ... to ...")."""
         a, b = (self._fact_for(c.group, slots, slots.periods) for c in (best, other))
-        if a is None or b is None or not self.index.covers(best.group, [w for w in words if w not in other.group.words]):
+        if (
+            a is None
+            or b is None
+            or not self.index.covers(best.group, [w for w in words if w not in other.group.words])
+        ):
             return None
         asked = content_words(slots.text)
+
         def first_said(one: Candidate, two: Candidate) -> int:  # by the words only it has
-            return min((asked.index(w) for w in one.group.words - two.group.words if w in asked), default=len(asked))
+            return min(
+                (asked.index(w) for w in one.group.words - two.group.words if w in asked), default=len(asked)
+            )
 
         if first_said(other, best) < first_said(best, other):
             (best, a), (other, b) = (other, b), (best, a)

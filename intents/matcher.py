@@ -593,7 +593,8 @@ class Index:
         "Chongqing" among the west's cities in a ranking) is not theirs."""
         numbers = self.by_subject.get(subject, ())
         return any(n in self._groups_naming(place, "things") for n in numbers) or any(
-            n in self._groups_naming(place, "described") and self.groups[n].words & set(words) for n in numbers
+            n in self._groups_naming(place, "described") and self.groups[n].words & set(words)
+            for n in numbers
         )
 
     def mentioned_anywhere(self, place: str) -> bool:

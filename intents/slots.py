@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import itertools
 import re
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -302,7 +303,7 @@ def asking_clause(text: str) -> tuple[str, str] | None:
     if len(text.split()) < STORY_MIN_WORDS:
         return None
     bounds = [0, *(m.end() for m in CLAUSE_END.finditer(text)), len(text)]
-    for start, end in reversed(list(zip(bounds, bounds[1:]))):
+    for start, end in reversed(list(itertools.pairwise(bounds))):
         cues = list(ASKING.finditer(text, start, end))
         if not cues:
             continue  # "Can you help?" after the question asks nothing of its own

@@ -37,7 +37,10 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
         ("What is the annual direct output of the west's GI products when expressed in US dollars?", 429.8e9),
         ("And what's that western GI direct output figure when converted to US dollars?", 429.8e9),
         # a newspaper's name, not a figure per day
-        ("In the China-Daily-style feature, how many invention patents were valid in the west at end-September 2024?", 493_000),
+        (
+            "In the China-Daily-style feature, how many invention patents were valid in the west at end-September 2024?",
+            493_000,
+        ),
         (
             "At that same August briefing, how many fast-growing western companies did they say had been picked "
             "for the pilot pool?",
@@ -359,7 +362,10 @@ def test_says_it_has_no_such_figure_rather_than_another(engine: Engine, question
         # a province of the west, which the west's figures are not: no figure there
         [("How many GI products did western China have as of June 2025?", 978), ("and in Xinjiang?", None)],
         # nor a city the west's figures list (Chongqing among its cities in a ranking)
-        [("How many GI products had the western region recognised as of June 2025?", 978), ("and in Chongqing alone?", None)],
+        [
+            ("How many GI products had the western region recognised as of June 2025?", 978),
+            ("and in Chongqing alone?", None),
+        ],
         [
             ("How many liters of Helan Mountain wine did European areas import?", 228000),
             ("what was that worth?", None),
@@ -571,7 +577,14 @@ def test_a_quoted_figure_or_a_gap_asks_for_the_change(
             ],
             38000,
         ),
-        (["How many GI products in western China as of June 2025?", "and in the 2024 article?", "so how much did it change?"], 47),
+        (
+            [
+                "How many GI products in western China as of June 2025?",
+                "and in the 2024 article?",
+                "so how much did it change?",
+            ],
+            47,
+        ),
         (["GI products in the west?", "how much has that changed?"], 47),
         # "the increase" between the two figures just given is their difference
         (
@@ -986,7 +999,9 @@ def test_two_figures_named_at_once_are_a_question_back(
         ("How many Chinese and EU GIs are protected under the agreement?", [100, 96]),
     ],
 )
-def test_two_figures_asked_for_together_are_both_given(engine: Engine, question: str, values: list[float]) -> None:
+def test_two_figures_asked_for_together_are_both_given(
+    engine: Engine, question: str, values: list[float]
+) -> None:
     answer = engine.answer(question)
     assert (answer.answered, answer.kind) == (True, "both")
     assert [f.value for f in answer.facts] == values
@@ -1037,7 +1052,9 @@ def test_one_figure_described_with_and_is_not_two(engine: Engine, question: str)
         ),
     ],
 )
-def test_a_long_question_is_answered_by_the_clause_that_asks(engine: Engine, question: str, value: float) -> None:
+def test_a_long_question_is_answered_by_the_clause_that_asks(
+    engine: Engine, question: str, value: float
+) -> None:
     answer = engine.answer(question)
     assert answer.answered and [f.value for f in answer.facts] == [value]
     assert answer.question == question
