@@ -71,7 +71,7 @@ REPORTED_BEFORE = re.compile(REPORTED.pattern + r"(?:\s+[\w'’]+){0,2}\s+$")
 # average"). They compare only when the question names two figures; otherwise they are filler.
 COMPARE = re.compile(
     r"\b(?:which|who|what)\b.*\b(?:faster|slower|higher|lower|more|fewer|less|larger|bigger|greater|smaller)\b"
-    r"|\bhow (?:many|much) (?:more|fewer|less|higher|lower)\b"
+    r"|\bhow (?:many|much) (?:[\w-]+ ){0,2}?(?:more|fewer|less|higher|lower)\b"
     r"|\b(?:beat|beats|beaten|beating|exceed(?:ed|s|ing)?|outpac(?:e|ed|es|ing)|outperform(?:ed|s|ing)?|outstrip(?:ped|s)?"
     r"|surpass(?:ed|es)?|ahead of|above|below|compare[ds]?|comparison|versus|vs|gap|difference)\b"
     r"|\b(?:faster|slower|more|fewer|higher|lower|larger|bigger|greater|smaller)\b.*\bthan\b"
@@ -107,6 +107,12 @@ JOINED_PAIR = re.compile(r"\b([a-z][\w-]*) and ([a-z][\w-]*) [a-z][\w-]*s$")
 PART_OF_WHOLE = re.compile(r"\b(?:in|on) (?:the|[\w-]+'s) ")
 # A question asking for that whole ("in total", "the whole list").
 WHOLE = re.compile(r"\b(?:in total|overall|altogether|all told|in all|total|whole|entire)\b")
+# A change asked for in things, not as a rate ("in absolute terms", "by how many patents").
+ABSOLUTE = re.compile(r"\babsolute\b|\bby how many (?!percent|percentage|pct|points)[a-z]+")
+# A currency asked for by its canonical word, and the unit its figures are stored in.
+CURRENCIES = {"usd": "USD", "yuan": "yuan", "euro": "EUR"}
+# "How big is the gap?": the size of a difference, not of a thing.
+HOW_BIG = re.compile(r"\bhow (?:big|large|wide)\b")
 # Two figures named side by side ("GI products and GI trademarks"), or two members of a contrast
 # ("Chinese and EU GIs").
 AND_SPLIT = re.compile(r"\s(?:and|&)\s")
@@ -309,6 +315,13 @@ class Engine:
             result = self._asked_after_story(question[:MAX_QUESTION_CHARS], context, result)
         if record_miss and not result.answered and result.kind in {"unknown", "clarify"}:
             self._record_miss(result)
+        if (
+            result.answered
+            and context
+            and context.fact_ids
+            and not set(context.fact_ids) & set(result.context.fact_ids)
+        ):
+            result.context.earlier_fact_ids = context.fact_ids
         result.score = round(result.score, 3)
         if result.context.metric is None and context is not None:
             # a reply without a figure keeps the conversation where it was: callers can always
@@ -415,6 +428,16 @@ class Engine:
                 "ask for each figure and I will give it as cited."
             )
             return self._no_figure(question, words, slots, message)
+        about_two = self._about_last_two(question, slots, words, previous, context)
+        if about_two:
+            return about_two
+        if previous and context and words and set(words) <= set(CURRENCIES):
+            # "and in US dollars?" after the 210 million yuan signed: that figure so, or none
+            group = self._group_by_key.get((context.metric or "", context.subject or ""))
+            units = {CURRENCIES[w] for w in words}
+            if group and not any(f.unit in units for f in group.facts):
+                message = f"The releases give {group.metric} ({group.subject}) in {group.facts[0].unit} only; ipfacts does not convert it."
+                return self._not_this(question, slots, Candidate(group, 1.0, 1.0, 1.0), message)
         named_places = [s for s in slots.subjects if s in self.index.place_names]
         unknown = [p for p in named_places if p not in self.index.subjects and not self._mentioned(p)]
         if unknown and len(unknown) == len(named_places):
@@ -457,7 +480,11 @@ class Engine:
             # "how much did it grow?" asks for the change between two cited figures if there are two
             change_words = [w for w in words if w != "growth"] or previous
             change = self._candidates(change_words, "change", slots, previous)
-            if self._confident(change) and len({f.period for f in change[0].group.facts}) > 1:
+            if self._confident(change) and (
+                len({f.period for f in change[0].group.facts}) > 1 or ABSOLUTE.search(slots.text)
+            ):
+                # "by how many patents ... in absolute terms?" is never the rate, even when the
+                # releases give the figure at one time only
                 want, candidates = "change", change
         if (
             previous and words == previous and slots.want_inherited
@@ -584,6 +611,46 @@ class Engine:
             )
             return self._clarify(question, [best, other], message, context)
         return self._select_period(question, best, slots, want)
+
+    def _about_last_two(
+        self, question: str, slots: Slots, words: list[str], previous: list[str], context: Context | None
+    ) -> Answer | None:
+        """A follow-up about the two figures just given, naming no figure or time of its own:
+        "how big is the gap?" after the west's GDP growth and the national one sets them side by
+        side with the difference; "so what's the total?" after the Chinese and the EU GIs of
+        the agreement is a sum the releases never give."""
+        own = set(words) - set(previous)
+        if HOW_BIG.search(slots.text):
+            own.discard("area")  # "how big is the gap?" asks for no area
+        if not context or own or any(p.end for p in slots.periods):  # a period of its own
+            return None
+        figures: dict[str, Fact] = {}  # the first fact of each figure, the last given first
+        for fact_id in [*context.fact_ids, *context.earlier_fact_ids]:
+            fact = self._facts.get(fact_id)
+            if fact is not None:
+                figures.setdefault(self._group_of[fact.id].label, fact)
+        if len(figures) < 2:
+            return None
+        last, before = list(figures.values())[:2]
+        if last.subject != before.subject and last.metric != before.metric:
+            return None  # not two sides of one figure: "those two numbers" may be others
+        same_kind = last.unit == before.unit or last.kind == before.kind == "count"  # trademarks and patents
+        if (
+            not same_kind
+            or last.kind in DATE_KINDS
+            or not set(slots.subjects) <= {last.subject, before.subject}
+        ):
+            return None
+        first, second = (Candidate(self._group_of[f.id], 1.0, 1.0, 1.0) for f in (before, last))
+        if BOTH.search(slots.text) or SUMMED.search(slots.text) or WHOLE.search(slots.text):
+            message = (
+                "The releases give each of these figures, never their sum; ipfacts does not add them up."
+            )
+            return self._clarify(question, [first, second], message, context)
+        if COMPARE.search(slots.text) or slots.want == "change":
+            comparable = before.period == last.period and not (before.qualifier or last.qualifier)
+            return self._compared(question, first, second, before, last, comparable)
+        return None
 
     def _counted_thing(self, text: str) -> str | None:
         """The content word of what a "how many" question counts, if it says."""
@@ -1139,7 +1206,13 @@ class Engine:
         if yearly and all(RUNNING_TOTAL.search(f.quote) for f in stated):
             message = f"I have no figure for {group.metric} ({group.subject}) {yearly}; only a running total."
             return self._not_this(question, slots, best, message)
-        return self._state(question, group, stated, want, asked[0] if asked else None, best.score)
+        # "last year, according to the article" found 2023: the conversation goes on in 2023
+        in_view = (
+            next((p for p in asked if period_matches(p, stated[0].period)), stated[0].period)
+            if asked
+            else None
+        )
+        return self._state(question, group, stated, want, in_view, best.score)
 
     def _matching(self, facts: list[Fact], slots: Slots, periods: list[QuestionPeriod]) -> list[Fact]:
         """The facts for any of the periods asked."""

@@ -26,6 +26,8 @@ class Context(BaseModel):
     # the count asked about before a rate or share of it: "and by June 2025?" may go back to it
     counted: str | None = None
     fact_ids: list[str] = Field(default_factory=list)
+    # the figure given before those: "how big is the gap?" after two figures compares them
+    earlier_fact_ids: list[str] = Field(default_factory=list)
     updated: float = Field(default_factory=time.time)
 
 

@@ -192,6 +192,7 @@ def wanted_kind(text: str, period_count: int = 0) -> Want | None:
     # "what number of" asks how many (not "what number", the 18th); "high growth enterprises"
     # asks no growth rate
     text = re.sub(r"\bwhat (?:is |was )?(?:the )?number of\b", "how many", text)
+    text = re.sub(r"\b(?:at|to|reached|reach) what number\b", "how many", text)  # "stood at what number?"
     text = re.sub(r"\bhigh growth\b", "high-growth", text)
     text = re.sub(r"\b(?:add|adds|added) up to\b", "total", text)  # a sum, not a change
     # "when people say 'western China', how many provinces is that?": a count asked, not a date
@@ -208,6 +209,8 @@ def wanted_kind(text: str, period_count: int = 0) -> Want | None:
     moved = "growth" in hits or GROWTH_WORD.search(text)
     if moved and period_count >= 2 and not re.search(r"year[- ]on[- ]year|yoy|percent|%|rate", text):
         return "change"  # "how did GI products rise from 2024 to June 2025?"
+    if re.search(r"\babsolute (?:number|figure|count|total|level)\b", text):
+        return "count"  # "and what's the absolute number now?" after a rate: the count, not the rate
     hits = [h for h in hits if h != "change"]
     if hits[:1] == ["share"] and HOW_MANY_THINGS.match(text):
         return "count"  # "how many enterprises were picked, a quarter of the national total?"

@@ -48,6 +48,11 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
         ),
         ("Number of still-valid invention patents in western China in the June 2025 snapshot?", 531_000),
         ("What share of the country's GI products sits in the west? Percentage, please.", 38.8),
+        (
+            "Western China's stock of valid invention patents at the close of September 2024 stood at what number?",
+            493_000,
+        ),
+        ("What was the trademark stock in the west at June 2025?", 7_006_000),
         ("trademark growth yoy west", 10.5),
         ("valid invention patents western china at the end of September 2024", 493000),
         ("GI products recognised in western China in 2024", 931),
@@ -215,6 +220,8 @@ def test_answers_with_the_cited_figure(engine: Engine, question: str, value: flo
         "valid invention patents in Beijing",
         "GI products in Yunnan",
         "patents in 2015",
+        # a change in things within a year the releases give only a rate for
+        "By how many patents did western China's valid invention patent stock grow in absolute terms in the year to September 2024?",
         "How many invention patents does Huawei hold?",
         "What was China's national GDP growth last year?",
         "how many sheep are in the Talatan park?",
@@ -477,6 +484,43 @@ def test_says_it_has_no_such_figure_rather_than_another(engine: Engine, question
             ("What's the direct output value of western China's GI products?", 429.8e9),
             ("and Guangxi's?", 200e9),
         ],
+        # the total of the two figures just given is a sum the releases never give
+        [
+            ("How many Chinese GIs does the 2021 agreement protect?", 100),
+            ("and EU ones?", 96),
+            ("so what's the total?", None),
+        ],
+        [
+            ("valid invention patents in the west?", 531_000),
+            ("and registered trademarks?", 7_006_000),
+            ("so what's the total?", None),
+        ],
+        # a figure in a currency the release does not give it in; one it does
+        [
+            (
+                "What was the value of signed agreements at the cross-regional patent commercialization events?",
+                210e6,
+            ),
+            ("and in US dollars?", None),
+        ],
+        [
+            ("What's the direct output value of western China's GI products?", 429.8e9),
+            ("and in US dollars?", 60.36e9),
+        ],
+        # "last year, according to the article" is the article's last year for what follows too
+        [
+            ("What was China's GDP growth last year according to the 'IP Takes Lead' article?", 5.2),
+            ("And the western regions?", 5.5),
+        ],
+        [
+            ("Under the 2021 agreement, how many Chinese GIs got protection?", 100),
+            ("and how many from the EU side?", 96),
+        ],
+        # the count after its rate, not the rate again
+        [
+            ("What was registered trademark growth in western China?", 10.5),
+            ("and what's the absolute number now?", 7_006_000),
+        ],
     ],
     ids=[
         "guangxi-value",
@@ -511,6 +555,13 @@ def test_says_it_has_no_such_figure_rather_than_another(engine: Engine, question
         "patents-then-since-opened",
         "two-counts-then-sum",
         "direct-then-comprehensive-elsewhere",
+        "two-sides-then-total",
+        "two-counts-then-total",
+        "yuan-only-then-dollars",
+        "yuan-and-dollars-then-dollars",
+        "article-last-year-then-west",
+        "chinese-then-eu-side",
+        "rate-then-absolute-number",
     ],
 )
 def test_follow_ups_use_the_conversation(engine: Engine, dialogue: list[tuple[str, float | None]]) -> None:
@@ -556,6 +607,59 @@ def test_a_quoted_figure_or_a_gap_asks_for_the_change(
 ) -> None:
     answer = engine.answer(question)
     assert answer.kind == "change" and answer.difference == difference, render_plain(answer)
+
+
+@pytest.mark.parametrize(
+    ("dialogue", "values", "difference"),
+    [
+        (
+            [
+                "How fast did western China's GDP grow in 2023?",
+                "and the national average?",
+                "How big is the gap in percentage points?",
+            ],
+            [5.5, 5.2],
+            0.3,
+        ),
+        (
+            [
+                "How fast did the western regions' GDP grow according to the article?",
+                "and the national figure?",
+                "so how many percentage points higher was the west?",
+            ],
+            [5.5, 5.2],
+            0.3,
+        ),
+        (
+            [
+                "How many Chinese GIs does the 2021 agreement protect?",
+                "and EU ones?",
+                "what's the difference between those two numbers?",
+            ],
+            [100, 96],
+            4,
+        ),
+    ],
+)
+def test_a_follow_up_compares_the_two_figures_just_given(
+    engine: Engine, dialogue: list[str], values: list[float], difference: float
+) -> None:
+    context = None
+    for question in dialogue:
+        answer = engine.answer(question, context)
+        context = answer.context
+    assert answer.kind == "compare" and [f.value for f in answer.facts] == values, render_plain(answer)
+    assert answer.difference == pytest.approx(difference)
+
+
+def test_two_figures_of_different_things_are_not_compared_as_the_last_two(engine: Engine) -> None:
+    context = None
+    for question in [
+        "How many western GI products are on the first China-EU GI list?",
+        "How many Chinese GIs does the 2021 agreement protect?",
+    ]:
+        context = engine.answer(question, context).context
+    assert engine.answer("what's the difference between those two numbers?", context).kind != "compare"
 
 
 @pytest.mark.parametrize(
