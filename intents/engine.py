@@ -349,17 +349,17 @@ class Engine:
         if split is None or self.index.unknown_name(question) or self.index.uncovered_topics.search(text):
             return whole
         clause, story = split
-        told = read_slots(self.index.correct(story), self.today(), self.index.subject_finder)
         asked = read_slots(self.index.correct(clause), self.today(), self.index.subject_finder)
-        things = [
-            s for s in [*told.subjects, *asked.subjects]
-            if s in self.index.subjects and s not in self.index.place_names
-        ]  # fmt: skip
         asked_places = [s for s in asked.subjects if s in self.index.place_names]
         if whole.answered:
             subjects = {f.subject for f in whole.facts}
             if not asked_places or subjects & set(asked_places) or not subjects <= self.index.place_names:
                 return whole  # the figure is of the place the clause asks about, or of a thing
+        told = read_slots(self.index.correct(story), self.today(), self.index.subject_finder)
+        things = [
+            s for s in [*told.subjects, *asked.subjects]
+            if s in self.index.subjects and s not in self.index.place_names
+        ]  # fmt: skip
         refers_back = _refers_back(clause)
         clause_words = set(content_words(asked.text))
 
@@ -778,7 +778,8 @@ class Engine:
         names another figure on its own; or, in a sum ("GI products and GI trademarks
         combined"), a figure whose every word the question says and `best` leaves one of."""
         leftover = [w for w in words if w not in best.group.words and w in self.index.by_word]
-        joined = self._joined_figure(best, want, slots)
+        # (only a word `best` leaves unexplained can name the other: most questions skip the search)
+        joined = self._joined_figure(best, want, slots) if leftover else None
         if joined:
             return joined
         if SUMMED.search(slots.text) or self._joins_members(slots.text):
