@@ -62,7 +62,9 @@ THAT_TIME = re.compile(
 )
 # Words saying a period is when a figure was published, not the time it is for ("the August
 # press conference", "according to the 2024 article").
-REPORTED = re.compile(r"\b(?:press|presser|release|report|article|feature|briefing|announcement)s?\b")
+REPORTED = re.compile(
+    r"\b(?:press|presser|release|report|article|feature|briefing|announcement|piece|story|write-?up)s?\b"
+)
 # A release word next to a period: "the August press conference", "the press conference in August".
 REPORTED_AFTER = re.compile(r"(?:\s+[\w'’]+){0,1}\s+" + REPORTED.pattern)
 REPORTED_BEFORE = re.compile(REPORTED.pattern + r"(?:\s+[\w'’]+){0,2}\s+$")

@@ -53,6 +53,8 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
             493_000,
         ),
         ("What was the trademark stock in the west at June 2025?", 7_006_000),
+        # the release's last year when the question names the release, by any name
+        ("How fast did the western regions' economy expand last year, per the innovation-surge piece?", 5.5),
         ("trademark growth yoy west", 10.5),
         ("valid invention patents western china at the end of September 2024", 493000),
         ("GI products recognised in western China in 2024", 931),
