@@ -107,8 +107,11 @@ NATION = "China"
 JOINED_PAIR = re.compile(r"\b([a-z][\w-]*) and ([a-z][\w-]*) [a-z][\w-]*s$")
 # A whole that a place's figure is a part of ("on the first China-EU GI list", "in WIPO's top 100").
 PART_OF_WHOLE = re.compile(r"\b(?:in|on) (?:the|[\w-]+'s) ")
-# A question asking for that whole ("in total", "the whole list").
-WHOLE = re.compile(r"\b(?:in total|overall|altogether|all told|in all|total|whole|entire)\b")
+# A question asking for that whole ("in total", "the whole list", "how many does the ranking cover?").
+WHOLE = re.compile(
+    r"\b(?:in total|overall|altogether|all told|in all|total|whole|entire)\b"
+    r"|\b(?:list|ranking|catalogue|index)\b.*\b(?:cover|covers|include|includes|contain|contains|span|spans)\b"
+)
 # A change asked for in things, not as a rate ("in absolute terms", "by how many patents").
 ABSOLUTE = re.compile(r"\babsolute\b|\bby how many (?!percent|percentage|pct|points)[a-z]+")
 # A currency asked for by its canonical word, and the unit its figures are stored in.
