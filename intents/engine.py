@@ -148,6 +148,10 @@ RUNNING_TOTAL = re.compile(r"\bsince\b")
 SINCE = re.compile(r"\bsince\b(?:\s+[\w']+){0,4}\s*$")
 # A question that speaks of growth rates.
 GROWTH_WORDS = re.compile(r"\b(?:growth|grew|grow|grows|growing|faster|slower|yoy|year[- ]on[- ]year)\b")
+# A growth rate named as the thing that changes ("how much did the year-on-year growth rate change?").
+RATE_NAMED = re.compile(
+    r"\b(?:growth rate|rate of growth|(?:year[- ]on[- ]year|yoy) (?:growth )?rate|growth percentage)\b"
+)
 # An edition a question names ("the 17th meeting").
 ORDINAL = re.compile(r"\b(\d{1,3})(?:st|nd|rd|th)\b")
 # A release described by a figure it gives ("the report where patents reached 493,000").
@@ -1005,7 +1009,9 @@ class Engine:
         not_asked: frozenset[str] = frozenset(),
     ) -> list[Candidate]:  # fmt: skip
         """Groups for the words; `not_asked`: words of the other side of a comparison."""
-        if want == "change":
+        if want == "change" and RATE_NAMED.search(slots.text):
+            want = "growth"  # "how much did the growth rate change?": the rate's own change
+        elif want == "change":
             words = [w for w in words if w != "growth"]  # "increase", "grew": the change itself
         asked = set(content_words(self._asked_text(slots))) - not_asked
         candidates = self.index.candidates(

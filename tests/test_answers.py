@@ -53,6 +53,7 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
             493_000,
         ),
         ("What was the trademark stock in the west at June 2025?", 7_006_000),
+        ("Which numbered China–ASEAN Heads of IP Offices Meeting is Xi'an hosting?", 16),
         # the release's last year when the question names the release, by any name
         ("How fast did the western regions' economy expand last year, per the innovation-surge piece?", 5.5),
         ("trademark growth yoy west", 10.5),
@@ -313,6 +314,8 @@ def test_answers_with_the_cited_figure(engine: Engine, question: str, value: flo
         "How many GI collective trademarks does western China have?",
         "how many certification marks in the west?",
         "How many GI products were on the first China-EU GI list in total?",
+        # the change of a rate the releases give at one time only, not of the count
+        "How much did the year-on-year growth rate of western invention patents change from September 2024 to June 2025?",
         # the size of the ranking, not the west's part of it
         "How many clusters does the WIPO science and technology cluster ranking mentioned in the innovation-surge article cover?",
         "How many cities are in WIPO's top 100 cluster ranking overall?",
