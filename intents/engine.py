@@ -21,7 +21,7 @@ from facts.models import Fact, Source
 from facts.numbers import find_figures
 from facts.periods import find_periods, period_label
 from facts.store import ensure_database, load_facts, top_misses
-from intents.matcher import MEASURE_UNIT_WORDS, UNIT_WORDS, Candidate, Group, Index
+from intents.matcher import MEASURE_UNIT_WORDS, UNIT_WORDS, Candidate, Group, Index, metric_parts
 from intents.models import Answer, Context, Suggestion
 from intents.slots import (
     RELATIVE,
@@ -116,6 +116,8 @@ WHOLE = re.compile(
 ABSOLUTE = re.compile(r"\babsolute\b|\bby how many (?!percent|percentage|pct|points)[a-z]+")
 # A currency asked for by its canonical word, and the unit its figures are stored in.
 CURRENCIES = {"usd": "USD", "yuan": "yuan", "euro": "EUR"}
+# A difference asked for in percent ("how big is the gap in percent?"), which counts never give.
+PERCENT_ASKED = re.compile(r"\bin (?:percent|per cent|percentage|%)|\bpercentage points?\b")
 # "How big is the gap?": the size of a difference, not of a thing.
 HOW_BIG = re.compile(r"\bhow (?:big|large|wide)\b")
 # Two figures named side by side ("GI products and GI trademarks"), or two members of a contrast
@@ -365,10 +367,6 @@ class Engine:
             if not asked_places or subjects & set(asked_places) or not subjects <= self.index.place_names:
                 return whole  # the figure is of the place the clause asks about, or of a thing
         told = read_slots(self.index.correct(story), self.today(), self.index.subject_finder)
-        things = [
-            s for s in [*told.subjects, *asked.subjects]
-            if s in self.index.subjects and s not in self.index.place_names
-        ]  # fmt: skip
         refers_back = _refers_back(clause)
         clause_words = set(content_words(asked.text))
 
@@ -376,6 +374,14 @@ class Engine:
             return any(
                 self.index.groups[n].words & clause_words for n in self.index.by_subject.get(thing, ())
             )
+
+        # the things the clause asks about, named by it or by the story (not "a delegation to
+        # Xi'an, which hosts the exchange center. How many GI products?")
+        things = [
+            s for s in [*told.subjects, *asked.subjects]
+            if s in self.index.subjects and s not in self.index.place_names
+            and (s in asked.subjects or refers_back or asked_of(s))
+        ]  # fmt: skip
 
         # the story's places carry when the clause names none ("reading about Guangxi ... what
         # output value do those GIs give?"), its things where the clause points back at them
@@ -641,8 +647,6 @@ class Engine:
         if len(figures) < 2:
             return None
         last, before = list(figures.values())[:2]
-        if last.subject != before.subject and last.metric != before.metric:
-            return None  # not two sides of one figure: "those two numbers" may be others
         same_kind = last.unit == before.unit or last.kind == before.kind == "count"  # trademarks and patents
         if (
             not same_kind
@@ -656,10 +660,26 @@ class Engine:
                 "The releases give each of these figures, never their sum; ipfacts does not add them up."
             )
             return self._clarify(question, [first, second], message, context)
+        if not self._twins(last, before) or (PERCENT_ASKED.search(slots.text) and last.unit != "percent"):
+            return None  # a gap only between two sides of one figure ("those two numbers" may be others)
         if COMPARE.search(slots.text) or slots.want == "change":
             comparable = before.period == last.period and not (before.qualifier or last.qualifier)
             return self._compared(question, first, second, before, last, comparable)
         return None
+
+    def _twins(self, a: Fact, b: Fact) -> bool:
+        """Whether two facts are one figure for two places or times ("GDP growth" of the west and
+        of China), or two sides of one thing's figure ("Chinese" and "EU" GIs of the agreement):
+        the ones a gap or a total between makes sense of."""
+        if a.metric == b.metric:
+            return True
+        if a.subject != b.subject:
+            return False
+
+        def uncontrasted(metric: str) -> set[str]:
+            return set(self.index.contrast_parts(metric_parts(metric))) - self.index.contrast_words
+
+        return uncontrasted(a.metric) == uncontrasted(b.metric)
 
     def _counted_thing(self, text: str) -> str | None:
         """The content word of what a "how many" question counts, if it says."""
@@ -894,7 +914,8 @@ class Engine:
             sources={f.source_id: self._sources[f.source_id] for f in (a, b)},
             intent=f"{best.group.label} | {other.group.label}", score=round(min(best.score, other.score), 3),
             context=Context(
-                metric=best.group.metric, subject=best.group.subject, stated_period=a.period, fact_ids=[a.id, b.id]
+                metric=best.group.metric, subject=best.group.subject, stated_period=a.period, fact_ids=[a.id, b.id],
+                want=slots.want,  # "and in 2025?" after two growth rates asks for rates
             ),
         )  # fmt: skip
 

@@ -23,6 +23,10 @@ MID_YEAR = re.compile(r"\b(?:mid|middle of)[- ]?(19[5-9]\d|20\d\d)\b")
 END_MONTH = re.compile(
     r"\bend[- ](jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(\d{4})\b"
 )
+# "end-2024", "year-end 2024", "2024 year-end": the end of that year, not any time in it
+YEAR_END = re.compile(
+    r"\b(?:year[- ]end|end)[- ](?:of[- ])?((?:19|20)\d\d)\b|\b((?:19|20)\d\d)[- ]year[- ]end\b"
+)
 # "September-end 2024", "Sept-end": the end of that month
 MONTH_END = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?[- ]end\b")
 
@@ -65,6 +69,9 @@ def rewrite_periods(text: str) -> str:
     # "the end of Q3" with no year: the end of September, of whichever year has a figure then
     text = QUARTER_END.sub(lambda m: f"end of {QUARTER_LAST_MONTH[m.group(1) or m.group(2)]}", text)
     text = MONTH_END.sub(lambda m: f"end of {m.group(1)}", text)
+    text = YEAR_END.sub(
+        lambda m: f"the end of {m.group(1) or m.group(2)}", text
+    )  # "end-2024", "year-end 2024"
     return END_MONTH.sub(lambda m: f"end of {m.group(1)} {m.group(2)}", text)
 
 

@@ -316,6 +316,12 @@ def test_answers_with_the_cited_figure(engine: Engine, question: str, value: flo
         "How many GI products were on the first China-EU GI list in total?",
         # the change of a rate the releases give at one time only, not of the count
         "How much did the year-on-year growth rate of western invention patents change from September 2024 to June 2025?",
+        # the end of a year, not any time in it
+        "How many valid invention patents did the west have at end-2024?",
+        "How many GI trademarks did the west have at year-end 2025?",
+        # the story's place, which has no figures, is what the clause asks about: the thing it
+        # also names is not
+        "I'm drafting a note for a delegation visiting Xi'an, which hosts the exchange center. How many GI products are there?",
         # the size of the ranking, not the west's part of it
         "How many clusters does the WIPO science and technology cluster ranking mentioned in the innovation-surge article cover?",
         "How many cities are in WIPO's top 100 cluster ranking overall?",
@@ -523,6 +529,17 @@ def test_says_it_has_no_such_figure_rather_than_another(engine: Engine, question
             ("Under the 2021 agreement, how many Chinese GIs got protection?", 100),
             ("and how many from the EU side?", 96),
         ],
+        # the total of any two counts just given is a sum
+        [
+            ("how many GIs does Guangxi have?", 211),
+            ("and how many western GI products are on the China-EU list?", 36),
+            ("so what's the total?", None),
+        ],
+        # two rates given together are followed up as rates
+        [
+            ("what were the invention patent and trademark growth rates in the west?", 16.7),
+            ("and in 2025?", None),
+        ],
         # the count after its rate, not the rate again
         [
             ("What was registered trademark growth in western China?", 10.5),
@@ -568,6 +585,8 @@ def test_says_it_has_no_such_figure_rather_than_another(engine: Engine, question
         "yuan-and-dollars-then-dollars",
         "article-last-year-then-west",
         "chinese-then-eu-side",
+        "unrelated-counts-then-total",
+        "two-rates-then-a-year-without-them",
         "rate-then-absolute-number",
     ],
 )
@@ -659,14 +678,33 @@ def test_a_follow_up_compares_the_two_figures_just_given(
     assert answer.difference == pytest.approx(difference)
 
 
-def test_two_figures_of_different_things_are_not_compared_as_the_last_two(engine: Engine) -> None:
+@pytest.mark.parametrize(
+    "dialogue",
+    [
+        [
+            "How many western GI products are on the first China-EU GI list?",
+            "How many Chinese GIs does the 2021 agreement protect?",
+            "what's the difference between those two numbers?",
+        ],
+        # figures of different things, of one place: a gap between them means nothing
+        ["valid invention patents in the west?", "and registered trademarks?", "how big is the gap?"],
+        ["What share of China's land area is the west?", "and of its population?", "how big is the gap?"],
+        # a gap in percent between two counts
+        [
+            "How many Chinese GIs does the 2021 agreement protect?",
+            "and EU ones?",
+            "how big is the gap in percent?",
+        ],
+    ],
+)
+def test_two_figures_of_different_things_are_not_compared_as_the_last_two(
+    engine: Engine, dialogue: list[str]
+) -> None:
+    *before, asked = dialogue
     context = None
-    for question in [
-        "How many western GI products are on the first China-EU GI list?",
-        "How many Chinese GIs does the 2021 agreement protect?",
-    ]:
+    for question in before:
         context = engine.answer(question, context).context
-    assert engine.answer("what's the difference between those two numbers?", context).kind != "compare"
+    assert not engine.answer(asked, context).answered
 
 
 @pytest.mark.parametrize(
