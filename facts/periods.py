@@ -109,7 +109,7 @@ def find_periods(sentence: str, published: str) -> list[Period]:
             continue  # a bare year or "now" without a preposition is too ambiguous
         if match["month"] and not MONTH_WORD.fullmatch(match["month"]):
             continue
-        if match["year"] and _followed_by_unit(sentence, match.end()):
+        if match["year"] and not match["end"] and _followed_by_unit(sentence, match.end()):
             continue
         lead_start = match.start()
         is_event = bool(EVENT_CUES.search(sentence[:lead_start] + (match["lead"] or "")))

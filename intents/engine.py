@@ -362,10 +362,12 @@ class Engine:
         clause, story = split
         asked = read_slots(self.index.correct(clause), self.today(), self.index.subject_finder)
         asked_places = [s for s in asked.subjects if s in self.index.place_names]
+        other_place = False
         if whole.answered:
             subjects = {f.subject for f in whole.facts}
-            if not asked_places or subjects & set(asked_places) or not subjects <= self.index.place_names:
-                return whole  # the figure is of the place the clause asks about, or of a thing
+            other_place = (
+                bool(asked_places) and not subjects & set(asked_places) and subjects <= self.index.place_names
+            )
         told = read_slots(self.index.correct(story), self.today(), self.index.subject_finder)
         refers_back = _refers_back(clause)
         clause_words = set(content_words(asked.text))
@@ -401,6 +403,20 @@ class Engine:
         retried = self._answer(" ".join([clause.rstrip(" ?.!"), *carried, *periods]) + "?", context)
         if not (retried.answered or whole.answered):
             return whole  # the whole question's reasons for no figure are its own
+        quotes = normalize(" ".join(f.quote for f in retried.facts))
+        if not whole.answered and not all(
+            p in self.index.subjects or any(normalize(form) in quotes for form in self.index.place_forms(p))
+            for p in asked_places
+        ):
+            # "... How many patents were obtained in Laos?": a place the clause asks about that
+            # the figure's own sentence does not name (as it names the UK for the wine's buyers)
+            return whole
+        if (
+            whole.answered
+            and not other_place
+            and (not retried.answered or {f.id for f in retried.facts} == {f.id for f in whole.facts})
+        ):
+            return whole
         retried.question = question
         return retried
 

@@ -304,7 +304,7 @@ ASKING = re.compile(
 )
 REQUEST = re.compile(r"\b(?:(?:tell|remind|show|give) me|know|wonder(?:ing)?|is|ask(?:s|ing)?)\s*$")
 # Shorter than this (in words), a question is read whole.
-STORY_MIN_WORDS = 18
+STORY_MIN_WORDS = 10
 
 
 def asking_clause(text: str) -> tuple[str, str] | None:
@@ -322,7 +322,7 @@ def asking_clause(text: str) -> tuple[str, str] | None:
         if len(clause.split()) < 3:
             continue
         story = f"{text[:begin]} {text[end:]}".strip()
-        return (clause, story) if len(story.split()) >= 5 else None
+        return (clause, story) if len(story.split()) >= 4 else None
     return None
 
 

@@ -1204,6 +1204,13 @@ def test_one_figure_described_with_and_is_not_two(engine: Engine, question: str)
             "Europe. How many litres have the UK, France and co. imported so far?",
             228_000,
         ),
+        # a short story whose words name another figure of the same thing than the one asked
+        (
+            "Someone told me the photovoltaic park in Talatan is big. How much electricity does it produce a year?",
+            80e6,
+        ),
+        ("I know GI output in the west is worth a lot. How many GI products are there?", 978),
+        ("Guangxi's GIs employ over 5 million people. How many GIs are there?", 211),
     ],
 )
 def test_a_long_question_is_answered_by_the_clause_that_asks(
@@ -1223,7 +1230,10 @@ def test_a_long_question_is_answered_by_the_clause_that_asks(
         "My editor wants a piece on the yuan exchange rate and on patents in the west. What is the exchange rate there?",
         # or the clause asks about another place than the story's figure is of
         "The western firms are a quarter of the pilot enterprise pool — so how many enterprises are in the pool nationally?",
-        # or a period the releases have no figure for
+        # or the clause names a place the figure's sentence does not
+        "I'm interested in the China-Laos railway. How many patents were obtained in Laos?",
+        # or a period the releases have no figure for ("the end of 2025 figures" is no count of 2025 figures)
+        "I'm compiling end-2025 figures for a ministry delegation. How many GI trademarks does the west have?",
         "Back in 2015 I wrote a story about patents in the west for my old paper. How many valid invention patents were there?",
     ],
 )

@@ -73,6 +73,8 @@ def test_words_that_only_look_like_figures_are_not_figures(text: str) -> None:
         ("In the first three quarters, courts accepted 36,850 cases", "2025-10-28", "2025-Q1-Q3"),
         ("In October this year, the railway carried 42 million trips", "2024", "2024-10"),
         ("at the end of September 2024", "2025-08-26", "2024-09-30"),
+        # a year after "the end of" is a time even before a noun ("the end of 2025 figures")
+        ("compiling the end of 2025 figures", "2026-11-22", "2025-12-31"),
     ],
 )
 def test_period_is_resolved_against_the_release_date(sentence: str, published: str, period: str) -> None:
