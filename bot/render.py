@@ -165,29 +165,8 @@ def _compare_lines(answer: Answer, plain: bool) -> list[str]:
         else f"<b>{e(figure_text(fact))}</b> — {e(_describe(fact))}"
         for fact in (first, second)
     ]
-    if answer.kind == "both":
-        pass  # asked for both, not which is more
-    elif answer.difference is None and first.period != second.period:
-        note = "They are for different times, so ipfacts does not subtract them."
-    elif answer.difference is None:
-        note = "One of them is not exact (over, nearly, up to), so ipfacts does not subtract them."
-    else:
-        gap = abs(answer.difference)
-        unit = {"percent": " percentage points", "ordinal": ""}.get(first.unit, f" {first.unit}")
-        if first.unit != second.unit:
-            unit = ""  # counts of two kinds of thing: 2,399 trademarks beside 978 products
-        leader = first if answer.difference >= 0 else second
-        if first.subject != second.subject:
-            name = leader.subject
-        elif first.metric != second.metric:
-            name = leader.metric
-        else:  # one figure at two times
-            name = f"the figure {when(leader)}"
-        note = (
-            "The two are equal." if gap == 0
-            else f"{name[0].upper()}{name[1:]} is higher by {number(gap)}{unit} (computed by ipfacts from the two cited figures)."
-        )  # fmt: skip
-    if answer.kind != "both":
+    if answer.kind == "compare":  # a "both" answer asked for the two, not which is more: no note
+        note = _gap_note(answer)
         lines.append(e(note) if plain else f"<i>{e(note)}</i>")
     for fact in {(f.source_id, f.quote): f for f in (first, second)}.values():  # one sentence may give both
         source = answer.sources[fact.source_id]
@@ -196,6 +175,29 @@ def _compare_lines(answer: Answer, plain: bool) -> list[str]:
         else:
             lines.append(render_source_html(fact, source))
     return lines
+
+
+def _gap_note(answer: Answer) -> str:
+    """What a comparison says of the gap between its two figures: computed, or why not."""
+    first, second = answer.facts
+    if answer.difference is None and first.period != second.period:
+        return "They are for different times, so ipfacts does not subtract them."
+    if answer.difference is None:
+        return "One of them is not exact (over, nearly, up to), so ipfacts does not subtract them."
+    gap = abs(answer.difference)
+    if gap == 0:
+        return "The two are equal."
+    unit = {"percent": " percentage points", "ordinal": ""}.get(first.unit, f" {first.unit}")
+    if first.unit != second.unit:
+        unit = ""  # counts of two kinds of thing: 2,399 trademarks beside 978 products
+    leader = first if answer.difference >= 0 else second
+    if first.subject != second.subject:
+        name = leader.subject
+    elif first.metric != second.metric:
+        name = leader.metric
+    else:  # one figure at two times
+        name = f"the figure {when(leader)}"
+    return f"{name[0].upper()}{name[1:]} is higher by {number(gap)}{unit} (computed by ipfacts from the two cited figures)."
 
 
 def _help_text(answer: Answer) -> str:

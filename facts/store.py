@@ -15,6 +15,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import sqlite_utils
 
@@ -94,30 +95,33 @@ def stored_sources(path: Path) -> list[Source]:
             db.close()
 
 
-def stored_misses(path: Path) -> list[dict[str, object]]:
-    """Unanswered questions recorded in an existing database, kept across rebuilds."""
+def _query_misses(path: Path, sql: str, parameters: Iterable[object] = ()) -> list[dict[str, Any]]:
+    """Rows of the misses table at `path`: none if there is no database or table there yet."""
     if not path.exists():
         return []
     try:
         with open_database(path) as db:
-            return list(db.query("select * from misses")) if "misses" in db.table_names() else []
-    except sqlite3.DatabaseError:
+            return list(db.query(sql, list(parameters))) if "misses" in db.table_names() else []
+    except sqlite3.DatabaseError as error:
+        raise DatabaseError(
+            f"{path} cannot be read as a database ({error}); move it away and run 'ipfacts build'"
+        ) from None
+
+
+def stored_misses(path: Path) -> list[dict[str, object]]:
+    """Unanswered questions recorded in an existing database, kept across rebuilds (none from
+    a file that is no database: the rebuild replaces it)."""
+    try:
+        return _query_misses(path, "select * from misses")
+    except DatabaseError:
         return []
 
 
 def top_misses(path: Path, limit: int) -> list[tuple[str, int]]:
     """The most frequent unanswered questions recorded at `path`, with their counts (none if
     there is no database there yet)."""
-    if not path.exists():
-        return []
-    with open_database(path) as db:
-        if "misses" not in db.table_names():
-            return []
-        rows = db.query(
-            "select lower(trim(question)) q, count(*) n from misses group by q order by n desc, q limit ?",
-            [limit],
-        )
-        return [(row["q"], row["n"]) for row in rows]
+    sql = "select lower(trim(question)) q, count(*) n from misses group by q order by n desc, q limit ?"
+    return [(row["q"], row["n"]) for row in _query_misses(path, sql, [limit])]
 
 
 def build_database(path: Path, extra: Iterable[Source] = ()) -> list[Fact]:

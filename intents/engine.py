@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
+from typing import Literal
 
 import sqlite_utils
 
@@ -24,6 +25,7 @@ from facts.store import ensure_database, load_facts, top_misses
 from intents.matcher import MEASURE_UNIT_WORDS, UNIT_WORDS, Candidate, Group, Index, metric_parts
 from intents.models import Answer, Context, Suggestion
 from intents.slots import (
+    RATE_CUES,
     RELATIVE,
     UNRESOLVED,
     QuestionPeriod,
@@ -259,8 +261,7 @@ class Engine:
         for source_id in dict.fromkeys(s for w in used for s in self._titles_by_word.get(w, ())):
             match = self._title_patterns[source_id].search(question)
             if match:
-                blank = " " * (match.end() - match.start())
-                return question[: match.start()] + blank + question[match.end() :], source_id
+                return without_spans(question, [match.span()]), source_id
         return question, None
 
     def reload(self) -> int:
@@ -506,7 +507,7 @@ class Engine:
             and re.search(
                 r"\bhow (?:much|many)\b|\bwhat(?:'?s| is| was) the (?:increase|rise|gain|jump)\b", slots.text
             )
-            and not re.search(r"year[- ]on[- ]year|yoy|percent|%|\brate\b", slots.text)
+            and not RATE_CUES.search(slots.text)
         ):
             # "how much did it grow?" asks for the change between two cited figures if there are two
             change_words = [w for w in words if w != "growth"] or previous
@@ -671,7 +672,7 @@ class Engine:
         ):
             return None
         first, second = (Candidate(self._group_of[f.id], 1.0, 1.0, 1.0) for f in (before, last))
-        if BOTH.search(slots.text) or SUMMED.search(slots.text) or WHOLE.search(slots.text):
+        if BOTH.search(slots.text) or WHOLE.search(slots.text):  # (every SUMMED word is one of theirs)
             message = (
                 "The releases give each of these figures, never their sum; ipfacts does not add them up."
             )
@@ -925,15 +926,11 @@ class Engine:
 
         if first_said(other, best) < first_said(best, other):
             (best, a), (other, b) = (other, b), (best, a)
-        return Answer(
-            question=question, answered=True, kind="both", facts=[a, b],
-            sources={f.source_id: self._sources[f.source_id] for f in (a, b)},
-            intent=f"{best.group.label} | {other.group.label}", score=round(min(best.score, other.score), 3),
-            context=Context(
-                metric=best.group.metric, subject=best.group.subject, stated_period=a.period, fact_ids=[a.id, b.id],
-                want=slots.want,  # "and in 2025?" after two growth rates asks for rates
-            ),
+        context = Context(
+            metric=best.group.metric, subject=best.group.subject, stated_period=a.period, fact_ids=[a.id, b.id],
+            want=slots.want,  # "and in 2025?" after two growth rates asks for rates
         )  # fmt: skip
+        return self._side_by_side(question, "both", best, other, a, b, context)
 
     def understand(
         self, question: str, context: Context | None = None
@@ -1029,7 +1026,7 @@ class Engine:
                     # what is asked, to the end of the clause
                     start = clause.start("clause")
                     end += len(re.match(r"[^,;?]*", question[end:])[0])  # type: ignore[index]
-                question = question[:start] + " " * (end - start) + question[end:]
+                question = without_spans(question, [(start, end)])
         return question, values, periods, unplaced
 
     def _names_its_figure(self, value: float, after: str) -> bool:
@@ -1485,13 +1482,20 @@ class Engine:
         thing ("GI trademarks than GI products") are numbers of one kind."""
         if a.kind in DATE_KINDS or (a.unit != b.unit and not a.kind == b.kind == "count"):
             return None
+        context = Context(metric=first.group.metric, subject=first.group.subject, fact_ids=[a.id, b.id])
+        difference = round(a.value - b.value, 9) if comparable else None
+        return self._side_by_side(question, "compare", first, second, a, b, context, difference)
+
+    def _side_by_side(
+        self, question: str, kind: Literal["compare", "both"], first: Candidate, second: Candidate,
+        a: Fact, b: Fact, context: Context, difference: float | None = None,
+    ) -> Answer:  # fmt: skip
+        """Fact `a` (of `first`) and fact `b` (of `second`) stated together, each cited."""
         labels = dict.fromkeys([first.group.label, second.group.label])
         return Answer(
-            question=question, answered=True, kind="compare", facts=[a, b],
-            sources={f.source_id: self._sources[f.source_id] for f in (a, b)},
-            difference=round(a.value - b.value, 9) if comparable else None, intent=" | ".join(labels),
-            score=round(min(first.score, second.score), 3),
-            context=Context(metric=first.group.metric, subject=first.group.subject, fact_ids=[a.id, b.id]),
+            question=question, answered=True, kind=kind, facts=[a, b],
+            sources={f.source_id: self._sources[f.source_id] for f in (a, b)}, difference=difference,
+            intent=" | ".join(labels), score=round(min(first.score, second.score), 3), context=context,
         )  # fmt: skip
 
     def _sides(self, slots: Slots, words: list[str]) -> list[tuple[list[str], list[str]]]:

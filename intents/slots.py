@@ -211,10 +211,10 @@ def wanted_kind(text: str, period_count: int = 0) -> Want | None:
     hits = [want for want in WANT_ORDER if want in patterns and patterns[want].search(text)]
     if STRONG_CHANGE.search(text) or ("change" in hits and period_count >= 2):
         return "change"
-    if CHANGED_BY.search(text) and not re.search(r"year[- ]on[- ]year|yoy|percent|%|\brate\b", text):
+    if CHANGED_BY.search(text) and not RATE_CUES.search(text):
         return "change"  # "so how much did it change?": by how much, not how many now
     moved = "growth" in hits or GROWTH_WORD.search(text)
-    if moved and period_count >= 2 and not re.search(r"year[- ]on[- ]year|yoy|percent|%|rate", text):
+    if moved and period_count >= 2 and not RATE_CUES.search(text):
         return "change"  # "how did GI products rise from 2024 to June 2025?"
     if re.search(r"\babsolute (?:number|figure|count|total|level)\b", text):
         return "count"  # "and what's the absolute number now?" after a rate: the count, not the rate
@@ -262,6 +262,8 @@ STRONG_CHANGE = re.compile(
     r"|minus|subtract(?:ed|ing)?|add|adds|(?<!high )gain(?:ed|s)?(?! (?:recognition|protection|approval|status|entry|access|a|an|the)\b))\b"
 )
 
+# Words asking for a rate, not for the change between two counts ("grew 16.7 percent year-on-year").
+RATE_CUES = re.compile(r"year[- ]on[- ]year|yoy|percent|%|\brates?\b")
 CHANGED_BY = re.compile(r"\bhow (?:much|many) (?:[\w']+ ){0,4}?chang(?:e|ed)\b")
 
 

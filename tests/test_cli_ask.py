@@ -117,3 +117,11 @@ def test_misses_reads_the_database_as_stored_and_creates_none(tmp_path: Path) ->
     result = CliRunner().invoke(cli, ["misses", "--db", str(missing)])
     assert result.exit_code == 0 and "No unanswered questions recorded." in result.output
     assert not missing.exists()
+
+
+def test_misses_of_a_file_that_is_no_database_is_a_clear_message(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.db"
+    broken.write_text("not a database")
+    result = CliRunner().invoke(cli, ["misses", "--db", str(broken)])
+    assert result.exit_code == 1 and "cannot be read as a database" in result.output
+    assert broken.read_text() == "not a database"  # left as it was
