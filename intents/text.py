@@ -40,7 +40,8 @@ def normalize(text: str) -> str:
     if text.isascii():
         text = ASCII_CONTROL.sub("", text)
     else:  # zero-width spaces, direction marks, BOMs, private use: every control and format char
-        text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C" or ch in " \n\t")
+        # (whitespace stays, "\r" too, as it does in ASCII text: it still parts words)
+        text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C" or ch.isspace())
     text = text.replace("’", "'").replace("‘", "'").replace("–", "-").replace("—", " - ")
     return " ".join(text.lower().split())
 

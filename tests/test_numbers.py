@@ -6,6 +6,7 @@ import pytest
 
 from facts.numbers import find_figures
 from facts.periods import find_periods
+from intents.text import normalize
 
 
 @pytest.mark.parametrize(
@@ -85,3 +86,8 @@ def test_period_is_resolved_against_the_release_date(sentence: str, published: s
 def test_event_dates_are_not_periods() -> None:
     periods = find_periods("This concept, patented in 2018, has boosted efficiency.", "2024")
     assert [(p.value, p.is_event) for p in periods] == [("2018", True)]
+
+
+@pytest.mark.parametrize("text", ["patents\rin the west's", "patents\rin the west’s"])
+def test_a_carriage_return_parts_words_in_any_text(text: str) -> None:
+    assert normalize(text) == "patents in the west's"
